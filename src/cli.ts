@@ -1,0 +1,47 @@
+/**
+ * The command line: commander definitions only. Each action hands plain values to a command
+ * function; errors travel up to `main` in src/index.ts.
+ */
+import { Command, Option } from 'commander';
+import { runCreate, type CommandEnv } from './commands/create.js';
+import { DATABASES, FRAMEWORKS, PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
+
+const CREATE_EXAMPLES = `
+Examples:
+  $ npx create-layered-backend my-project
+  $ npx create-layered-backend my-project --yes
+  $ npx create-layered-backend shop --services users,orders,catalog:product --yes
+  $ npx create-layered-backend api --package-manager pip --no-git --yes
+  $ npx create-layered-backend demo --dry-run --yes`;
+
+/** Option names the user gave on the command line (not defaults). */
+function givenOptions(command: Command): Set<string> {
+  const names = command.options.map((option) => option.attributeName());
+  return new Set(names.filter((name) => command.getOptionValueSource(name) === 'cli'));
+}
+
+export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }) => CommandEnv): Command {
+  const program = new Command('create-layered-backend')
+    .description('Create a layered Python microservices repository, install it and run its tests.')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .argument('[directory]', 'project directory; its name is the project name (default: layered-backend)')
+    .option('-s, --services <list>', 'services, comma-separated; name:entity names the entity (default: users,orders)')
+    .addOption(new Option('--framework <name>', 'HTTP framework (default: fastapi)').choices(FRAMEWORKS))
+    .addOption(new Option('--db <name>', 'database of every service (default: sqlite, embedded)').choices(DATABASES))
+    .addOption(
+      new Option('--package-manager <name>', 'Python package manager (default: uv when on PATH, else pip)').choices(PACKAGE_MANAGERS),
+    )
+    .addOption(new Option('--python <version>', 'Python version of the Docker images (default: 3.12)').choices(PYTHON_VERSIONS))
+    .option('--no-install', 'do not install dependencies (implies --no-test)')
+    .option('--no-test', 'do not run the first test pass')
+    .option('--no-git', 'do not initialise a git repository')
+    .option('-y, --yes', 'accept defaults for everything not given as a flag; ask nothing')
+    .option('--dry-run', 'print the files that would be written; write nothing')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', CREATE_EXAMPLES)
+    .action(async (directory: string | undefined, flags: CreateFlags, command: Command) => {
+      await runCreate({ directory, flags, given: givenOptions(command) }, makeEnv(flags));
+    });
+  return program;
+}

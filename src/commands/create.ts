@@ -1,0 +1,118 @@
+/**
+ * `create-layered-backend [directory]`: answer the questions, render the plan, write it
+ * atomically, then install, commit and run the first test pass.
+ */
+import path from 'node:path';
+import pc from 'picocolors';
+import { writeProject } from '../apply.js';
+import { entityContext, projectContext, serviceRecords } from '../context.js';
+import { PostWriteError } from '../errors.js';
+import { onInterruptSay } from '../interrupt.js';
+import { buildManifest } from '../manifest.js';
+import { FIRST_PORT, resolveFromFlags, reproduceCommand, shellQuote, type CreateAnswers, type CreateFlags } from '../options.js';
+import { askCreateQuestions } from '../prompts.js';
+import { renderProject } from '../render/project.js';
+import { sortedPaths, type Plan } from '../render/plan.js';
+import { initRepository } from '../steps/git.js';
+import { installProject, type StepFailure } from '../steps/install.js';
+import { isAvailable } from '../steps/run.js';
+import { testProject } from '../steps/test.js';
+import { assertInstallTools } from '../steps/tools.js';
+import { inspectTarget } from '../target.js';
+import type { Reporter } from '../ui.js';
+
+export interface CreateInput {
+  directory: string | undefined;
+  flags: CreateFlags;
+  given: ReadonlySet<string>;
+}
+
+export interface CommandEnv {
+  cwd: string;
+  /** Questions may be asked (a TTY, no CI, no --yes). */
+  interactive: boolean;
+  reporter: Reporter;
+  version: string;
+}
+
+/** Step 1: the answers, from flags and (in a terminal) prompts. */
+export async function gatherAnswers(input: CreateInput, env: CommandEnv): Promise<CreateAnswers> {
+  const uvAvailable = input.flags.packageManager ? input.flags.packageManager === 'uv' : await isAvailable('uv');
+  let { directory, flags } = input;
+  if (env.interactive) {
+    ({ directory, flags } = await askCreateQuestions({ directory, flags, given: input.given, cwd: env.cwd, uvAvailable }));
+  }
+  return resolveFromFlags(directory, flags, { cwd: env.cwd, uvAvailable });
+}
+
+/** Step 2: the whole project in memory. */
+export function planProject(answers: CreateAnswers, version: string): Plan {
+  const context = projectContext(answers, version);
+  return renderProject(context, buildManifest(answers, serviceRecords(answers), version));
+}
+
+export async function runCreate(input: CreateInput, env: CommandEnv): Promise<void> {
+  const { reporter } = env;
+  reporter.intro(`create-layered-backend ${env.version}`);
+  const answers = await gatherAnswers(input, env);
+  const target = inspectTarget(answers.directory, env.cwd);
+  const plan = planProject(answers, env.version);
+
+  if (input.flags.dryRun) {
+    reportDryRun(plan, target.absolute, reporter);
+    return;
+  }
+  if (answers.install) await assertInstallTools(answers.packageManager);
+
+  const written = writeProject(plan, target);
+  const relativeDir = path.relative(env.cwd, target.absolute) || '.';
+  const cdCommand = relativeDir === '.' ? '' : `cd ${shellQuote(relativeDir)} && `;
+  reporter.success(`Wrote ${written.written} files to ${relativeDir}`);
+  if (written.kept.length > 0) reporter.info(`Kept your existing ${written.kept.join(', ')}`);
+  onInterruptSay(`Interrupted: the project is complete in ${relativeDir}; finish with: ${cdCommand}make install && make test`);
+
+  let failure: StepFailure | undefined;
+  if (answers.install) {
+    failure = await installProject(target.absolute, answers.services.map((service) => service.name), reporter);
+  }
+  if (answers.git) {
+    const outcome = await initRepository(target.absolute);
+    if (outcome.kind === 'committed') reporter.success('Initialised a git repository with a first commit');
+    else if (outcome.kind === 'skipped') reporter.info(`Skipped git init: ${outcome.reason}`);
+    else reporter.warn(outcome.reason);
+  }
+  if (answers.install && answers.test && !failure) {
+    onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
+    failure = (await testProject(target.absolute, reporter)).failure;
+  }
+
+  if (failure) {
+    const retry = failure.step === 'make test' ? 'make test' : 'make install && make test';
+    throw new PostWriteError(`The project was written to ${relativeDir}, but ${failure.step} failed.`, [
+      pc.dim('Last lines of its output:'),
+      ...failure.result.tail.map((line) => pc.dim(`  ${line}`)),
+      `Fix the cause, then retry with: ${cdCommand}${retry}`,
+    ]);
+  }
+  reportNextSteps(answers, relativeDir, reporter);
+}
+
+function reportDryRun(plan: Plan, targetDir: string, reporter: Reporter): void {
+  const lines = sortedPaths(plan).map((file) => `${file}  ${pc.dim(`${Buffer.byteLength(plan.get(file)!)} B`)}`);
+  reporter.note(lines.join('\n'), `Would write ${plan.size} files to ${targetDir}`);
+  reporter.outro('Dry run: nothing was written.');
+}
+
+function reportNextSteps(answers: CreateAnswers, relativeDir: string, reporter: Reporter): void {
+  const first = answers.services[0]!;
+  const steps = [
+    relativeDir === '.' ? undefined : `cd ${shellQuote(relativeDir)}`,
+    answers.install ? undefined : 'make install',
+    answers.test ? undefined : 'make test',
+    'make run    # start every service',
+    `curl http://127.0.0.1:${FIRST_PORT}/api/v1/${entityContext(first.entity).routePath}`,
+  ].filter((step): step is string => step !== undefined);
+  reporter.note(steps.join('\n'), 'Next steps');
+  reporter.info(`To skip the questions next time:\n  ${pc.cyan(reproduceCommand(answers))}`);
+  reporter.outro(pc.green('Done.'));
+}

@@ -1,0 +1,191 @@
+/**
+ * The plain values templates see. Every name and choice is computed here, so templates stay
+ * free of logic: they print values and loop over services, nothing else.
+ */
+import { randomBytes } from 'node:crypto';
+import { pythonDependencies } from './catalog.js';
+import { envPrefix, pluralize, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
+import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
+import { FIRST_PORT, reproduceCommand } from './options.js';
+
+export const GENERATOR_NAME = 'create-layered-backend';
+export const MANIFEST_FILE = '.layered-backend.json';
+/** Port every service listens on inside its container. */
+export const CONTAINER_PORT = 8000;
+
+export interface EntityContext {
+  module: string;
+  className: string;
+  plural: string;
+  routePath: string;
+  table: string;
+  label: string;
+  labelPlural: string;
+}
+
+export interface PeerContext {
+  name: string;
+  module: string;
+  envPrefix: string;
+  port: number;
+  url: string;
+  composeUrl: string;
+}
+
+export interface ServiceContext {
+  name: string;
+  module: string;
+  title: string;
+  envPrefix: string;
+  port: number;
+  framework: Framework;
+  db: Database;
+  databaseUrl: string;
+  secretKey: string;
+  entity: EntityContext;
+  peers: PeerContext[];
+  peersJson: string;
+  composePeersJson: string;
+  dependencies: string[];
+  devDependencies: string[];
+  projectName: string;
+  libsDistribution: string;
+  pythonVersion: string;
+  packageManager: PackageManager;
+}
+
+export interface ProjectContext {
+  projectName: string;
+  projectTitle: string;
+  libsDistribution: string;
+  pythonVersion: string;
+  packageManager: PackageManager;
+  generatorName: string;
+  generatorVersion: string;
+  year: number;
+  manifestFile: string;
+  reproduceCommand: string;
+  services: ServiceContext[];
+}
+
+/** A service as the project knows it: what the manifest records and contexts are built from. */
+export interface ServiceRecord {
+  name: string;
+  entity: string;
+  framework: Framework;
+  db: Database;
+  port: number;
+}
+
+export function entityContext(entity: string): EntityContext {
+  const plural = pluralize(entity);
+  return {
+    module: entity,
+    className: toPascal(entity),
+    plural,
+    routePath: toKebab(plural),
+    table: plural,
+    label: toWords(entity),
+    labelPlural: toWords(plural),
+  };
+}
+
+export function databaseUrl(db: Database, serviceModule: string): string {
+  switch (db) {
+    case 'sqlite':
+      return `sqlite+aiosqlite:///./${serviceModule}.db`;
+  }
+}
+
+function peerContext(record: ServiceRecord): PeerContext {
+  return {
+    name: record.name,
+    module: toSnake(record.name),
+    envPrefix: envPrefix(record.name),
+    port: record.port,
+    url: `http://127.0.0.1:${record.port}`,
+    composeUrl: `http://${record.name}:${CONTAINER_PORT}`,
+  };
+}
+
+const peersJson = (peers: PeerContext[], url: (peer: PeerContext) => string): string =>
+  JSON.stringify(Object.fromEntries(peers.map((peer) => [peer.name, url(peer)])));
+
+export interface ProjectSettings {
+  projectName: string;
+  pythonVersion: string;
+  packageManager: PackageManager;
+}
+
+/** A fresh secret per service: 32 random bytes, hex encoded. */
+export const newSecret = (): string => randomBytes(32).toString('hex');
+
+export function serviceContext(
+  record: ServiceRecord,
+  all: readonly ServiceRecord[],
+  project: ProjectSettings,
+  secretKey: string = newSecret(),
+): ServiceContext {
+  const module = toSnake(record.name);
+  const peers = all.filter((other) => other.name !== record.name).map(peerContext);
+  return {
+    name: record.name,
+    module,
+    title: toTitle(record.name),
+    envPrefix: envPrefix(record.name),
+    port: record.port,
+    framework: record.framework,
+    db: record.db,
+    databaseUrl: databaseUrl(record.db, module),
+    secretKey,
+    entity: entityContext(record.entity),
+    peers,
+    peersJson: peersJson(peers, (peer) => peer.url),
+    composePeersJson: peersJson(peers, (peer) => peer.composeUrl),
+    ...pythonDependencies(record.framework, record.db),
+    projectName: project.projectName,
+    libsDistribution: libsDistribution(project.projectName),
+    pythonVersion: project.pythonVersion,
+    packageManager: project.packageManager,
+  };
+}
+
+export const libsDistribution = (projectName: string): string =>
+  `${toKebab(projectName.replace(/[^a-z0-9_-]/g, '-'))}-shared-libs`;
+
+/** Services in the order given, on consecutive ports from FIRST_PORT. */
+export function serviceRecords(answers: CreateAnswers): ServiceRecord[] {
+  return answers.services.map((service, index) => ({
+    name: service.name,
+    entity: service.entity,
+    framework: answers.framework,
+    db: service.db,
+    port: FIRST_PORT + index,
+  }));
+}
+
+export function projectContext(
+  answers: CreateAnswers,
+  generatorVersion: string,
+  year: number = new Date().getFullYear(),
+): ProjectContext {
+  const records = serviceRecords(answers);
+  const settings: ProjectSettings = {
+    projectName: answers.projectName,
+    pythonVersion: answers.python,
+    packageManager: answers.packageManager,
+  };
+  return {
+    projectName: answers.projectName,
+    projectTitle: toTitle(answers.projectName.replace(/\./g, '-')),
+    libsDistribution: libsDistribution(answers.projectName),
+    pythonVersion: answers.python,
+    packageManager: answers.packageManager,
+    generatorName: GENERATOR_NAME,
+    generatorVersion,
+    year,
+    manifestFile: MANIFEST_FILE,
+    reproduceCommand: reproduceCommand(answers),
+    services: records.map((record) => serviceContext(record, records, settings)),
+  };
+}

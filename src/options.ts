@@ -1,0 +1,167 @@
+/**
+ * The answers a `create` run works from, and how they are resolved from flags and defaults.
+ * Prompts (src/prompts.ts) fill in what flags left open; everything is validated here, so a
+ * value typed at a prompt and the same value given as a flag meet the same rules.
+ */
+import path from 'node:path';
+import { UsageError } from './errors.js';
+import { defaultEntity, entityNameProblem, projectNameProblem, serviceNameProblem, toSnake } from './naming.js';
+
+export const FRAMEWORKS = ['fastapi'] as const;
+export const DATABASES = ['sqlite'] as const;
+export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
+/** Python versions offered for the Docker images; generated code also runs on 3.11. */
+export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13'] as const;
+
+export type Framework = (typeof FRAMEWORKS)[number];
+export type Database = (typeof DATABASES)[number];
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
+
+export const DEFAULT_DIRECTORY = 'layered-backend';
+export const DEFAULT_SERVICES = 'users,orders';
+export const DEFAULT_FRAMEWORK: Framework = 'fastapi';
+export const DEFAULT_DATABASE: Database = 'sqlite';
+export const DEFAULT_PYTHON = '3.12';
+export const FIRST_PORT = 8001;
+
+export interface ServiceAnswer {
+  name: string;
+  entity: string;
+  db: Database;
+}
+
+export interface CreateAnswers {
+  /** The target directory as the user wrote it (relative to cwd or absolute). */
+  directory: string;
+  projectName: string;
+  services: ServiceAnswer[];
+  framework: Framework;
+  db: Database;
+  packageManager: PackageManager;
+  python: string;
+  install: boolean;
+  test: boolean;
+  git: boolean;
+}
+
+/** The flags of `create` as commander hands them over (choices already checked by commander). */
+export interface CreateFlags {
+  services?: string;
+  framework?: Framework;
+  db?: Database;
+  packageManager?: PackageManager;
+  python?: string;
+  install: boolean;
+  test: boolean;
+  git: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+/** `demo` and `./apps/demo` name the project after the last path segment; `.` after cwd. */
+export function projectNameOf(directory: string, cwd: string): string {
+  return path.basename(path.resolve(cwd, directory));
+}
+
+export function validateDirectory(directory: string, cwd: string): string | undefined {
+  if (directory.trim() === '') return 'The project directory cannot be empty.';
+  return projectNameProblem(projectNameOf(directory, cwd));
+}
+
+/**
+ * Parse `users,orders:order` into services. Each item is `name` or `name:entity`; the entity
+ * defaults to the singular of the name. Returns the first problem found, as a message.
+ */
+export function parseServices(value: string, db: Database): ServiceAnswer[] | string {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  if (items.length === 0) return 'Name at least one service, e.g. "users,orders".';
+  const services: ServiceAnswer[] = [];
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const parts = item.split(':');
+    if (parts.length > 2) return `"${item}" has more than one ":"; write a service as name or name:entity.`;
+    const [name, entityPart] = parts as [string, string | undefined];
+    const nameProblem = serviceNameProblem(name);
+    if (nameProblem) return nameProblem;
+    const module = toSnake(name);
+    const earlier = seen.get(module);
+    if (earlier !== undefined) {
+      return earlier === name
+        ? `The service "${name}" is listed twice.`
+        : `"${earlier}" and "${name}" would both become the Python module "${module}"; pick one.`;
+    }
+    seen.set(module, name);
+    const entity = entityPart === undefined || entityPart === '' ? defaultEntity(name) : entityPart;
+    const entityProblem = entityNameProblem(entity);
+    if (entityProblem) return `Service "${name}": ${entityProblem}`;
+    services.push({ name, entity, db });
+  }
+  return services;
+}
+
+export function validatePython(version: string): string | undefined {
+  return (PYTHON_VERSIONS as readonly string[]).includes(version)
+    ? undefined
+    : `Python ${version} is not supported; choose one of ${PYTHON_VERSIONS.join(', ')}.`;
+}
+
+function orThrow<T>(value: T | string): T {
+  if (typeof value === 'string') throw new UsageError(value);
+  return value;
+}
+
+/** What the flags alone settle, with defaults for the rest; throws UsageError on bad input. */
+export function resolveFromFlags(
+  directory: string | undefined,
+  flags: CreateFlags,
+  env: { cwd: string; uvAvailable: boolean },
+): CreateAnswers {
+  const dir = directory ?? DEFAULT_DIRECTORY;
+  const dirProblem = validateDirectory(dir, env.cwd);
+  if (dirProblem) throw new UsageError(dirProblem);
+  const db = flags.db ?? DEFAULT_DATABASE;
+  const python = flags.python ?? DEFAULT_PYTHON;
+  const pythonProblem = validatePython(python);
+  if (pythonProblem) throw new UsageError(pythonProblem);
+  return {
+    directory: dir,
+    projectName: projectNameOf(dir, env.cwd),
+    services: orThrow(parseServices(flags.services ?? DEFAULT_SERVICES, db)),
+    framework: flags.framework ?? DEFAULT_FRAMEWORK,
+    db,
+    packageManager: flags.packageManager ?? (env.uvAvailable ? 'uv' : 'pip'),
+    python,
+    install: flags.install,
+    test: flags.test && flags.install,
+    git: flags.git,
+  };
+}
+
+/** The one-line command that reproduces these answers without questions. */
+export function reproduceCommand(answers: CreateAnswers): string {
+  const services = answers.services
+    .map((service) => (service.entity === defaultEntity(service.name) ? service.name : `${service.name}:${service.entity}`))
+    .join(',');
+  const parts = [
+    'npx create-layered-backend',
+    shellQuote(answers.directory),
+    `--services ${services}`,
+    `--framework ${answers.framework}`,
+    `--db ${answers.db}`,
+    `--package-manager ${answers.packageManager}`,
+    `--python ${answers.python}`,
+  ];
+  if (!answers.install) parts.push('--no-install');
+  else if (!answers.test) parts.push('--no-test');
+  if (!answers.git) parts.push('--no-git');
+  parts.push('--yes');
+  return parts.join(' ');
+}
+
+/** Quote a word for a POSIX shell only when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,79 @@
+/**
+ * The questions of `create`, asked only in a terminal and only for what no flag settled. The
+ * answers come back as flag values, so they pass through the same validation as flags do.
+ */
+import * as clack from '@clack/prompts';
+import { CancelledError } from './errors.js';
+import {
+  DEFAULT_DIRECTORY,
+  DEFAULT_SERVICES,
+  DEFAULT_DATABASE,
+  parseServices,
+  validateDirectory,
+  type CreateFlags,
+  type PackageManager,
+} from './options.js';
+
+function answered<T>(value: T): Exclude<T, symbol> {
+  if (clack.isCancel(value) || typeof value === 'symbol') throw new CancelledError('Cancelled: nothing was written.');
+  return value as Exclude<T, symbol>;
+}
+
+export interface PromptInput {
+  directory: string | undefined;
+  flags: CreateFlags;
+  /** Names of the flags the user gave explicitly (commander's option value source "cli"). */
+  given: ReadonlySet<string>;
+  cwd: string;
+  uvAvailable: boolean;
+}
+
+export async function askCreateQuestions(input: PromptInput): Promise<{ directory: string; flags: CreateFlags }> {
+  const flags = { ...input.flags };
+  const directory =
+    input.directory ??
+    answered(
+      await clack.text({
+        message: 'Where should the project be created?',
+        placeholder: DEFAULT_DIRECTORY,
+        defaultValue: DEFAULT_DIRECTORY,
+        validate: (value) => validateDirectory(value || DEFAULT_DIRECTORY, input.cwd),
+      }),
+    );
+
+  if (!input.given.has('services')) {
+    flags.services = answered(
+      await clack.text({
+        message: 'Which services? (comma-separated; name:entity to name the entity)',
+        placeholder: DEFAULT_SERVICES,
+        defaultValue: DEFAULT_SERVICES,
+        validate: (value) => {
+          const parsed = parseServices(value || DEFAULT_SERVICES, flags.db ?? DEFAULT_DATABASE);
+          return typeof parsed === 'string' ? parsed : undefined;
+        },
+      }),
+    );
+  }
+
+  if (!input.given.has('packageManager')) {
+    flags.packageManager = answered(
+      await clack.select<PackageManager>({
+        message: 'Python package manager?',
+        initialValue: input.uvAvailable ? 'uv' : 'pip',
+        options: [
+          { value: 'uv', label: 'uv', hint: input.uvAvailable ? 'fast, lockfiles' : 'not found on PATH' },
+          { value: 'pip', label: 'pip + venv', hint: 'only needs python3' },
+        ],
+      }),
+    );
+  }
+
+  if (!input.given.has('install')) {
+    flags.install = answered(
+      await clack.confirm({ message: 'Install dependencies and run the tests now?', initialValue: true }),
+    );
+    flags.test = flags.install && flags.test;
+  }
+
+  return { directory, flags };
+}

@@ -1,0 +1,37 @@
+/**
+ * Rendering a whole project, or one service of it, into a plan.
+ */
+import type { ProjectContext, ServiceContext } from '../context.js';
+import { serializeManifest, type Manifest } from '../manifest.js';
+import { MANIFEST_FILE } from '../context.js';
+import { mergeInto, type Plan } from './plan.js';
+import { renderLayers, templatesRoot } from './templates.js';
+
+/** The layers a service is rendered from, in order: base, framework overlay, database overlay. */
+export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'>): string[] => [
+  'service/base',
+  `service/${service.framework}`,
+  `service/${service.db}`,
+];
+
+export const servicePath = (service: Pick<ServiceContext, 'name'>): string => `services/${service.name}`;
+
+/** One service's files, with paths relative to the project root. */
+export function renderService(service: ServiceContext, root: string = templatesRoot()): Plan {
+  const files = renderLayers(root, serviceLayers(service), service, {
+    entity: service.entity.module,
+    plural: service.entity.plural,
+    service: service.module,
+  });
+  const plan: Plan = new Map();
+  mergeInto(plan, files, servicePath(service));
+  return plan;
+}
+
+/** Every file of a new project, the manifest included. */
+export function renderProject(context: ProjectContext, manifest: Manifest, root: string = templatesRoot()): Plan {
+  const plan = renderLayers(root, ['project'], context, { project: context.projectName });
+  for (const service of context.services) mergeInto(plan, renderService(service, root));
+  mergeInto(plan, new Map([[MANIFEST_FILE, serializeManifest(manifest)]]));
+  return plan;
+}

@@ -1,0 +1,71 @@
+/**
+ * How the CLI talks to its user. In a terminal it uses @clack/prompts (spinners, task logs);
+ * when output is piped it prints plain lines, so logs stay readable and free of cursor codes.
+ */
+import * as clack from '@clack/prompts';
+import pc from 'picocolors';
+
+export interface TaskReporter {
+  /** One line of a tool's output. */
+  line(text: string): void;
+  done(message: string): void;
+  fail(message: string): void;
+}
+
+export interface Reporter {
+  readonly interactive: boolean;
+  intro(title: string): void;
+  step(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  success(message: string): void;
+  error(message: string, details?: string[]): void;
+  note(body: string, title: string): void;
+  task(title: string): TaskReporter;
+  outro(message: string): void;
+}
+
+export function clackReporter(): Reporter {
+  return {
+    interactive: true,
+    intro: (title) => clack.intro(pc.inverse(` ${title} `)),
+    step: (message) => clack.log.step(message),
+    info: (message) => clack.log.info(message),
+    warn: (message) => clack.log.warn(message),
+    success: (message) => clack.log.success(message),
+    error: (message, details = []) => clack.log.error([message, ...details].join('\n')),
+    note: (body, title) => clack.note(body, title),
+    task: (title) => {
+      const log = clack.taskLog({ title, limit: 12, retainLog: true });
+      return {
+        line: (text) => log.message(text),
+        done: (message) => log.success(message),
+        fail: (message) => log.error(message, { showLog: true }),
+      };
+    },
+    outro: (message) => clack.outro(message),
+  };
+}
+
+export function plainReporter(out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Reporter {
+  const print = (text: string) => out.write(`${text}\n`);
+  return {
+    interactive: false,
+    intro: (title) => print(pc.bold(title)),
+    step: (message) => print(`${pc.green('*')} ${message}`),
+    info: (message) => print(message),
+    warn: (message) => err.write(`${pc.yellow('warning:')} ${message}\n`),
+    success: (message) => print(`${pc.green('ok')} ${message}`),
+    error: (message, details = []) => err.write(`${pc.red('error:')} ${[message, ...details].join('\n')}\n`),
+    note: (body, title) => print(`\n${pc.bold(title)}\n${body.replace(/^/gm, '  ')}\n`),
+    task: (title) => {
+      print(`${pc.cyan('>')} ${title}`);
+      return {
+        line: (text) => print(pc.dim(`  ${text}`)),
+        done: (message) => print(`${pc.green('ok')} ${message}`),
+        fail: (message) => err.write(`${pc.red('failed:')} ${message}\n`),
+      };
+    },
+    outro: (message) => print(message),
+  };
+}
