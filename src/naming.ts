@@ -143,7 +143,7 @@ const IRREGULAR_SINGULARS = Object.fromEntries(
 /** Words whose singular and plural are the same: no singular can be derived from them. */
 const UNCOUNTABLE = new Set([
   'news', 'series', 'species', 'information', 'equipment', 'data', 'media', 'metadata', 'feedback',
-  'inventory', 'analytics', 'auth', 'search', 'billing', 'shipping', 'gateway', 'sheep', 'fish',
+  'inventory', 'analytics', 'sheep', 'fish',
 ]);
 
 function mapLastWord(name: string, transform: (word: string) => string): string {
