@@ -1,5 +1,71 @@
-// placeholder until the templates land; replaced by the dependency catalog
-import type { Database, Framework } from './options.js';
-export function pythonDependencies(_framework: Framework, _db: Database): { dependencies: string[]; devDependencies: string[] } {
-  return { dependencies: [], devDependencies: [] };
+/**
+ * Python packages the generated project depends on: the one place to bump versions.
+ *
+ * Ranges are lower-bounded only (`name>=x.y`): each service's lock file (uv.lock) pins
+ * the exact versions, and an upper bound would block security fixes. A lower bound is the
+ * oldest release that has every API the generated code uses.
+ */
+
+export type Framework = 'fastapi';
+export type Database = 'sqlite';
+
+export interface PythonDependencies {
+  /** `[project] dependencies` of a service's pyproject.toml. */
+  dependencies: string[];
+  /** `[dependency-groups] dev` of a service's pyproject.toml. */
+  devDependencies: string[];
+}
+
+/** Needed by every service, whatever its framework or database. */
+const COMMON_DEPENDENCIES = [
+  'pydantic>=2.9',
+  'pydantic-settings>=2.6',
+  'sqlalchemy[asyncio]>=2.0.36',
+  'alembic>=1.14',
+  'httpx>=0.28',
+  'pwdlib[argon2]>=0.2.1',
+  'pyjwt>=2.10',
+];
+
+const FRAMEWORK_DEPENDENCIES: Record<Framework, string[]> = {
+  // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
+  // that the transaction is committed before the response is sent.
+  fastapi: ['fastapi>=0.121', 'uvicorn[standard]>=0.32'],
+};
+
+const DATABASE_DEPENDENCIES: Record<Database, string[]> = {
+  sqlite: ['aiosqlite>=0.20'],
+};
+
+/** Test and lint tools of a service (its `dev` dependency group). */
+const SERVICE_DEV_DEPENDENCIES = [
+  'pytest>=8.3',
+  'pytest-asyncio>=1.0',
+  'asgi-lifespan>=2.1',
+  'ruff>=0.8',
+  'mypy>=1.13',
+  'import-linter>=2.1',
+];
+
+/** Runtime dependencies of libs/ (the shared distribution): no web framework, no ORM. */
+const LIBS_DEPENDENCIES = ['pydantic>=2.9', 'pydantic-settings>=2.6', 'httpx>=0.28'];
+
+/** The root environment: end-to-end tests, and the linters that check libs/. */
+const ROOT_DEV_DEPENDENCIES = ['pytest>=8.3', 'httpx>=0.28', 'ruff>=0.8', 'mypy>=1.13', 'import-linter>=2.1'];
+
+export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
+  return {
+    dependencies: [...COMMON_DEPENDENCIES, ...FRAMEWORK_DEPENDENCIES[framework], ...DATABASE_DEPENDENCIES[db]],
+    devDependencies: [...SERVICE_DEV_DEPENDENCIES],
+  };
+}
+
+/** `[project] dependencies` of libs/pyproject.toml (ProjectContext.libsDependencies). */
+export function libsDependencies(): string[] {
+  return [...LIBS_DEPENDENCIES];
+}
+
+/** `[dependency-groups] dev` of the root pyproject.toml (ProjectContext.rootDevDependencies). */
+export function rootDevDependencies(): string[] {
+  return [...ROOT_DEV_DEPENDENCIES];
 }

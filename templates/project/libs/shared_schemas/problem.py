@@ -1,0 +1,33 @@
+"""The one JSON shape of every error response, after RFC 9457 (Problem Details for HTTP APIs).
+
+Example body of a 404:
+
+    {
+      "type": "about:blank",
+      "title": "Not Found",
+      "status": 404,
+      "detail": "User 42 was not found.",
+      "code": "user_not_found",
+      "request_id": "5f0c..."
+    }
+"""
+
+from pydantic import BaseModel, Field
+
+
+class FieldError(BaseModel):
+    """One invalid input field of a 422 response."""
+
+    loc: list[str | int] = Field(description="Where the value is, e.g. ['body', 'name'].")
+    message: str
+    type: str = Field(description="Machine-readable kind of error, e.g. 'string_too_short'.")
+
+
+class Problem(BaseModel):
+    type: str = Field(default="about:blank", description="URI identifying the problem type.")
+    title: str = Field(description="Short summary of the problem type.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str | None = Field(default=None, description="What happened in this occurrence.")
+    code: str = Field(description="Stable machine-readable error code, e.g. 'user_not_found'.")
+    request_id: str | None = Field(default=None, description="Quote it when reporting a bug.")
+    errors: list[FieldError] | None = Field(default=None, description="Invalid fields (422).")

@@ -1,0 +1,55 @@
+"""`PeerClient`: how a service calls the other services of the project."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from shared_config.constants import REQUEST_ID_HEADER
+from shared_utils.request_context import get_request_id
+
+
+class UnknownPeerError(LookupError):
+    """The service has no URL configured for this peer."""
+
+
+class PeerClient:
+    """Calls peers by name over one shared `httpx.AsyncClient` (one connection pool).
+
+    Every call carries the current request id, so the logs of both services can be
+    matched. Create one per application at startup and close it at shutdown.
+    """
+
+    def __init__(self, peers: Mapping[str, str], client: httpx.AsyncClient) -> None:
+        self._peers = dict(peers)
+        self._client = client
+
+    @classmethod
+    def create(cls, peers: Mapping[str, str], timeout_seconds: float) -> "PeerClient":
+        return cls(peers, httpx.AsyncClient(timeout=timeout_seconds))
+
+    @property
+    def peers(self) -> dict[str, str]:
+        """Peer name -> base URL."""
+        return dict(self._peers)
+
+    def url_of(self, peer: str) -> str:
+        try:
+            return self._peers[peer]
+        except KeyError:
+            raise UnknownPeerError(f"no URL configured for peer {peer!r}") from None
+
+    async def request(self, peer: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request to `peer`; raises `httpx.HTTPError` when it cannot be reached."""
+        headers = httpx.Headers(kwargs.pop("headers", None))
+        request_id = get_request_id()
+        if request_id is not None:
+            headers[REQUEST_ID_HEADER] = request_id
+        url = self.url_of(peer).rstrip("/") + path
+        return await self._client.request(method, url, headers=headers, **kwargs)
+
+    async def get(self, peer: str, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request(peer, "GET", path, **kwargs)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
