@@ -3,7 +3,7 @@
  * free of logic: they print values and loop over services, nothing else.
  */
 import { randomBytes } from 'node:crypto';
-import { pythonDependencies } from './catalog.js';
+import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
 import { envPrefix, pluralize, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
 import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
 import { FIRST_PORT, reproduceCommand } from './options.js';
@@ -65,6 +65,10 @@ export interface ProjectContext {
   year: number;
   manifestFile: string;
   reproduceCommand: string;
+  /** `[project] dependencies` of libs/pyproject.toml. */
+  libsDependencies: string[];
+  /** `[dependency-groups] dev` of the root pyproject.toml. */
+  rootDevDependencies: string[];
   services: ServiceContext[];
 }
 
@@ -186,6 +190,8 @@ export function projectContext(
     year,
     manifestFile: MANIFEST_FILE,
     reproduceCommand: reproduceCommand(answers),
+    libsDependencies: libsDependencies(),
+    rootDevDependencies: rootDevDependencies(),
     services: records.map((record) => serviceContext(record, records, settings)),
   };
 }

@@ -1,0 +1,1 @@
+"""Configuration and infrastructure: settings, database engine, logging."""

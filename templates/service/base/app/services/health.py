@@ -1,0 +1,71 @@
+"""Health of the service: is it alive, can it reach its database, can it reach its peers."""
+
+import asyncio
+import logging
+
+import httpx
+from shared_config import REQUEST_ID_HEADER
+from shared_schemas import CheckStatus, HealthReport, PeerReport, PeersReport
+from shared_utils import PeerClient
+
+from app.repository.health import HealthRepository
+
+logger = logging.getLogger(__name__)
+
+
+class HealthService:
+    def __init__(
+        self, service_name: str, repository: HealthRepository, peer_client: PeerClient
+    ) -> None:
+        self.service_name = service_name
+        self.repository = repository
+        self.peer_client = peer_client
+
+    def liveness(self) -> HealthReport:
+        # Answering at all is the proof of life: no dependency is checked here, so that an
+        # orchestrator does not restart the service because its database is down.
+        return HealthReport(service=self.service_name, status=CheckStatus.OK)
+
+    async def readiness(self) -> HealthReport:
+        if await self.repository.database_is_available():
+            return HealthReport(
+                service=self.service_name,
+                status=CheckStatus.OK,
+                checks={"database": CheckStatus.OK},
+            )
+        return HealthReport(
+            service=self.service_name,
+            status=CheckStatus.UNAVAILABLE,
+            checks={"database": CheckStatus.UNAVAILABLE},
+            detail="The database did not answer.",
+        )
+
+    async def peers(self) -> PeersReport:
+        names = sorted(self.peer_client.peers)
+        reports = await asyncio.gather(*(self._check_peer(name) for name in names))
+        all_ok = all(report.status is CheckStatus.OK for report in reports)
+        return PeersReport(
+            service=self.service_name,
+            status=CheckStatus.OK if all_ok else CheckStatus.UNAVAILABLE,
+            peers=list(reports),
+        )
+
+    async def _check_peer(self, name: str) -> PeerReport:
+        url = self.peer_client.url_of(name)
+        try:
+            response = await self.peer_client.get(name, "/health")
+        except httpx.HTTPError as error:
+            logger.warning("Peer %s (%s) is unreachable: %r", name, url, error)
+            return PeerReport(
+                name=name,
+                url=url,
+                status=CheckStatus.UNAVAILABLE,
+                detail=f"unreachable: {type(error).__name__}",
+            )
+        return PeerReport(
+            name=name,
+            url=url,
+            status=CheckStatus.OK if response.is_success else CheckStatus.UNAVAILABLE,
+            status_code=response.status_code,
+            request_id=response.headers.get(REQUEST_ID_HEADER),
+        )

@@ -1,0 +1,1 @@
+"""Small helpers with no state of their own: password hashing, tokens."""

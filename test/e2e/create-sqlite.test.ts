@@ -1,0 +1,116 @@
+/**
+ * End to end, as a new user: `create-layered-backend demo --yes` installs the project and
+ * passes its first test pass; then lint it, validate its compose file, boot a service and
+ * drive its CRUD over real HTTP.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, type CliRun } from '../helpers/cli.js';
+import { bootService, type RunningService } from '../helpers/service.js';
+import { toolAvailable } from '../helpers/tools.js';
+
+const work = tempDir('e2e-sqlite');
+const project = path.join(work, 'demo');
+let create: CliRun;
+
+beforeAll(async () => {
+  create = await runCli(['demo', '--yes'], { cwd: work, timeout: 14 * 60_000, env: { CI: '1' } });
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('create demo --yes (FastAPI + SQLite, uv)', () => {
+  it('installs the project and passes its first test pass', () => {
+    expect(create.all).toMatch(/Tests passed/);
+    expect(create.exitCode).toBe(0);
+    const summaries = create.all.match(/\d+ passed/g) ?? [];
+    // One pytest run per service plus the root tests.
+    expect(summaries.length).toBeGreaterThanOrEqual(3);
+    expect(create.all).not.toMatch(/\d+ failed/);
+  });
+
+  it('commits the project, and its tests leave the tree clean', async () => {
+    const log = await execa('git', ['log', '--oneline'], { cwd: project });
+    expect(log.stdout.trim().split('\n')).toHaveLength(1);
+    const status = await execa('git', ['status', '--porcelain'], { cwd: project });
+    expect(status.stdout).toBe('');
+    const tracked = (await execa('git', ['ls-files'], { cwd: project })).stdout.split('\n');
+    expect(tracked).toContain('services/users/uv.lock');
+    expect(tracked).toContain('services/users/.env.example');
+    expect(tracked).not.toContain('services/users/.env');
+  });
+
+  it('passes make lint (ruff, mypy, import-linter)', async () => {
+    const lint = await execa('make', ['lint'], { cwd: project, reject: false, all: true });
+    expect(lint.all).toMatch(/Contracts: \d+ kept, 0 broken/);
+    expect(lint.exitCode, lint.all).toBe(0);
+  });
+
+  it.runIf(toolAvailable('docker-compose'))('has a compose file that validates', async () => {
+    const config = await execa('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: project, reject: false, all: true });
+    expect(config.exitCode, config.all).toBe(0);
+  });
+
+  describe('a booted service', () => {
+    let users: RunningService;
+    beforeAll(async () => {
+      users = await bootService(project, { name: 'users', envPrefix: 'USERS_' }, { USERS_DATABASE_URL: `sqlite+aiosqlite:///${work}/boot.db` });
+    });
+    afterAll(async () => users?.stop());
+
+    const api = (route: string, init?: RequestInit) =>
+      fetch(`${users.baseUrl}/api/v1/users${route}`, { ...init, headers: { 'content-type': 'application/json', 'x-request-id': 'e2e-req-1' } });
+
+    it('answers 201, 200, 404, 409, 422 and 204 in one error shape', async () => {
+      const created = await api('', { method: 'POST', body: JSON.stringify({ name: 'ada', description: 'first' }) });
+      expect(created.status).toBe(201);
+      const ada = (await created.json()) as { id: number; name: string; created_at: string };
+      expect(ada).toMatchObject({ name: 'ada', description: 'first' });
+      expect(typeof ada.id).toBe('number');
+      expect(created.headers.get('x-request-id')).toBe('e2e-req-1');
+
+      const fetched = await api(`/${ada.id}`);
+      expect(fetched.status).toBe(200);
+      expect(await fetched.json()).toMatchObject({ id: ada.id, name: 'ada' });
+
+      const list = await api('?offset=0&limit=10');
+      expect(await list.json()).toMatchObject({ total: 1, offset: 0, limit: 10, items: [{ name: 'ada' }] });
+
+      const missing = await api('/999999');
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await missing.json()).toMatchObject({ status: 404, title: expect.any(String), detail: expect.stringMatching(/999999/), request_id: 'e2e-req-1' });
+
+      const duplicate = await api('', { method: 'POST', body: JSON.stringify({ name: 'ada' }) });
+      expect(duplicate.status).toBe(409);
+      expect(await duplicate.json()).toMatchObject({ status: 409, detail: expect.stringMatching(/ada/) });
+
+      for (const body of [{ name: '' }, { name: 'x'.repeat(101) }, { description: 'no name' }]) {
+        const invalid = await api('', { method: 'POST', body: JSON.stringify(body) });
+        expect(invalid.status).toBe(422);
+        const problem = (await invalid.json()) as { status: number; errors: unknown[] };
+        expect(problem.status).toBe(422);
+        expect(problem.errors.length).toBeGreaterThan(0);
+      }
+      const malformed = await api('', { method: 'POST', body: '{not json' });
+      expect(malformed.status).toBe(422);
+      const malformedText = await malformed.text();
+      expect(malformedText).not.toMatch(/Traceback|File "/);
+
+      const renamed = await api(`/${ada.id}`, { method: 'PATCH', body: JSON.stringify({ name: 'ada lovelace' }) });
+      expect(renamed.status).toBe(200);
+      expect(await renamed.json()).toMatchObject({ name: 'ada lovelace', description: 'first' });
+
+      const deleted = await api(`/${ada.id}`, { method: 'DELETE' });
+      expect(deleted.status).toBe(204);
+      expect((await api(`/${ada.id}`)).status).toBe(404);
+      expect(users.output()).not.toMatch(/Traceback/);
+    });
+
+    it('reports liveness and readiness', async () => {
+      expect(await (await fetch(`${users.baseUrl}/health`)).json()).toMatchObject({ status: 'ok' });
+      expect((await fetch(`${users.baseUrl}/health/ready`)).status).toBe(200);
+    });
+  });
+});

@@ -1,0 +1,21 @@
+import { execFileSync } from 'node:child_process';
+
+/** Whether a command is on PATH. */
+export function hasTool(command: string): boolean {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Tests that need an optional tool skip without it on a developer's machine, with the reason
+ * in the test name; CI sets REQUIRE_TOOLS=1 so that a missing tool fails instead.
+ */
+export function toolAvailable(command: string): boolean {
+  if (hasTool(command)) return true;
+  if (process.env.REQUIRE_TOOLS === '1') throw new Error(`${command} is required (REQUIRE_TOOLS=1) but not on PATH`);
+  return false;
+}
