@@ -3,6 +3,7 @@
  * free of logic: they print values and loop over services, nothing else.
  */
 import { randomBytes } from 'node:crypto';
+import { databaseContext, newDatabasePassword, nextDatabasePort, type DatabaseContext } from './databases.js';
 import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
 import { envPrefix, pluralize, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
 import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
@@ -40,7 +41,9 @@ export interface ServiceContext {
   port: number;
   framework: Framework;
   db: Database;
+  /** The service's database URL when it runs on the host (same as `database.url`). */
   databaseUrl: string;
+  database: DatabaseContext;
   secretKey: string;
   entity: EntityContext;
   peers: PeerContext[];
@@ -79,6 +82,8 @@ export interface ServiceRecord {
   framework: Framework;
   db: Database;
   port: number;
+  /** Host port of the service's database container; absent for SQLite. */
+  dbPort?: number;
 }
 
 export function entityContext(entity: string): EntityContext {
@@ -92,13 +97,6 @@ export function entityContext(entity: string): EntityContext {
     label: toWords(entity),
     labelPlural: toWords(plural),
   };
-}
-
-export function databaseUrl(db: Database, serviceModule: string): string {
-  switch (db) {
-    case 'sqlite':
-      return `sqlite+aiosqlite:///./${serviceModule}.db`;
-  }
 }
 
 function peerContext(record: ServiceRecord): PeerContext {
@@ -124,23 +122,33 @@ export interface ProjectSettings {
 /** A fresh secret per service: 32 random bytes, hex encoded. */
 export const newSecret = (): string => randomBytes(32).toString('hex');
 
+export interface ServiceSecrets {
+  secretKey: string;
+  dbPassword: string;
+}
+
+export const newServiceSecrets = (): ServiceSecrets => ({ secretKey: newSecret(), dbPassword: newDatabasePassword() });
+
 export function serviceContext(
   record: ServiceRecord,
   all: readonly ServiceRecord[],
   project: ProjectSettings,
-  secretKey: string = newSecret(),
+  { secretKey, dbPassword }: ServiceSecrets = newServiceSecrets(),
 ): ServiceContext {
   const module = toSnake(record.name);
   const peers = all.filter((other) => other.name !== record.name).map(peerContext);
+  const prefix = envPrefix(record.name);
+  const database = databaseContext(record.db, { name: record.name, module, envPrefix: prefix }, record.dbPort, dbPassword);
   return {
     name: record.name,
     module,
     title: toTitle(record.name),
-    envPrefix: envPrefix(record.name),
+    envPrefix: prefix,
     port: record.port,
     framework: record.framework,
     db: record.db,
-    databaseUrl: databaseUrl(record.db, module),
+    databaseUrl: database.url,
+    database,
     secretKey,
     entity: entityContext(record.entity),
     peers,
@@ -157,15 +165,24 @@ export function serviceContext(
 export const libsDistribution = (projectName: string): string =>
   `${toKebab(projectName.replace(/[^a-z0-9_-]/g, '-'))}-shared-libs`;
 
-/** Services in the order given, on consecutive ports from FIRST_PORT. */
+/**
+ * Services in the order given, on consecutive ports from FIRST_PORT; each database container
+ * gets the next free host port of its engine.
+ */
 export function serviceRecords(answers: CreateAnswers): ServiceRecord[] {
-  return answers.services.map((service, index) => ({
-    name: service.name,
-    entity: service.entity,
-    framework: answers.framework,
-    db: service.db,
-    port: FIRST_PORT + index,
-  }));
+  const dbPorts: number[] = [];
+  return answers.services.map((service, index) => {
+    const dbPort = nextDatabasePort(service.db, dbPorts);
+    if (dbPort !== undefined) dbPorts.push(dbPort);
+    return {
+      name: service.name,
+      entity: service.entity,
+      framework: answers.framework,
+      db: service.db,
+      port: FIRST_PORT + index,
+      ...(dbPort === undefined ? {} : { dbPort }),
+    };
+  });
 }
 
 export function projectContext(

@@ -33,6 +33,7 @@ export function manifestService(record: ServiceRecord): ManifestService {
     framework: record.framework,
     db: record.db,
     port: record.port,
+    ...(record.dbPort === undefined ? {} : { dbPort: record.dbPort }),
   };
 }
 

@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import type { DatabaseId } from './databases.js';
 import { defaultEntity, entityNameProblem, projectNameProblem, serviceNameProblem, toSnake } from './naming.js';
 
 export const FRAMEWORKS = ['fastapi'] as const;
-export const DATABASES = ['sqlite'] as const;
+/** Databases the flags accept: each needs its overlay in templates/service/<db>/. */
+export const DATABASES = ['sqlite'] as const satisfies readonly DatabaseId[];
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Python versions offered for the Docker images; generated code also runs on 3.11. */
 export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13'] as const;
@@ -69,8 +71,9 @@ export function validateDirectory(directory: string, cwd: string): string | unde
 }
 
 /**
- * Parse `users,orders:order` into services. Each item is `name` or `name:entity`; the entity
- * defaults to the singular of the name. Returns the first problem found, as a message.
+ * Parse `users,orders:order,billing@postgres` into services. Each item is
+ * `name[:entity][@database]`: the entity defaults to the singular of the name, the database
+ * to `db`. Returns the first problem found, as a message.
  */
 export function parseServices(value: string, db: Database): ServiceAnswer[] | string {
   const items = value
@@ -81,8 +84,17 @@ export function parseServices(value: string, db: Database): ServiceAnswer[] | st
   const services: ServiceAnswer[] = [];
   const seen = new Map<string, string>();
   for (const item of items) {
-    const parts = item.split(':');
-    if (parts.length > 2) return `"${item}" has more than one ":"; write a service as name or name:entity.`;
+    const [spec, dbPart, ...extraAt] = item.split('@') as [string, string | undefined, ...string[]];
+    if (extraAt.length > 0) return `"${item}" has more than one "@"; write a service as name[:entity][@database].`;
+    let serviceDb = db;
+    if (dbPart !== undefined) {
+      if (!(DATABASES as readonly string[]).includes(dbPart)) {
+        return `"${item}": unknown database "${dbPart}"; choose one of ${DATABASES.join(', ')}.`;
+      }
+      serviceDb = dbPart as Database;
+    }
+    const parts = spec.split(':');
+    if (parts.length > 2) return `"${item}" has more than one ":"; write a service as name[:entity][@database].`;
     const [name, entityPart] = parts as [string, string | undefined];
     const nameProblem = serviceNameProblem(name);
     if (nameProblem) return nameProblem;
@@ -97,7 +109,7 @@ export function parseServices(value: string, db: Database): ServiceAnswer[] | st
     const entity = entityPart === undefined || entityPart === '' ? defaultEntity(name) : entityPart;
     const entityProblem = entityNameProblem(entity);
     if (entityProblem) return `Service "${name}": ${entityProblem}`;
-    services.push({ name, entity, db });
+    services.push({ name, entity, db: serviceDb });
   }
   return services;
 }
@@ -143,7 +155,11 @@ export function resolveFromFlags(
 /** The one-line command that reproduces these answers without questions. */
 export function reproduceCommand(answers: CreateAnswers): string {
   const services = answers.services
-    .map((service) => (service.entity === defaultEntity(service.name) ? service.name : `${service.name}:${service.entity}`))
+    .map((service) => {
+      const entity = service.entity === defaultEntity(service.name) ? '' : `:${service.entity}`;
+      const db = service.db === answers.db ? '' : `@${service.db}`;
+      return `${service.name}${entity}${db}`;
+    })
     .join(',');
   const parts = [
     'npx create-layered-backend',

@@ -9,7 +9,7 @@ const version = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 
 
 /** A fake tool on PATH that fails the way a broken install does. */
 function fakeBin(name: string, script: string): string {
-  const dir = tempDir(`bin-${name}`);
+  const dir = fs.mkdtempSync(path.join(work, `.bin-${name}-`));
   fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
   return dir;
 }
