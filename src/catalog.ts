@@ -40,18 +40,20 @@ const DATABASE_DEPENDENCIES: Record<Database, string[]> = {
 /** Test and lint tools of a service (its `dev` dependency group). */
 const SERVICE_DEV_DEPENDENCIES = [
   'pytest>=8.3',
-  'pytest-asyncio>=1.0',
+  // 1.2: asyncio_default_test_loop_scope, set in each service's pytest configuration.
+  'pytest-asyncio>=1.2',
   'asgi-lifespan>=2.1',
   'ruff>=0.8',
   'mypy>=1.13',
-  'import-linter>=2.1',
+  // 2.14: `lint-imports --no-logo`, which the Makefile uses.
+  'import-linter>=2.14',
 ];
 
 /** Runtime dependencies of libs/ (the shared distribution): no web framework, no ORM. */
 const LIBS_DEPENDENCIES = ['pydantic>=2.9', 'pydantic-settings>=2.6', 'httpx>=0.28'];
 
 /** The root environment: end-to-end tests, and the linters that check libs/. */
-const ROOT_DEV_DEPENDENCIES = ['pytest>=8.3', 'httpx>=0.28', 'ruff>=0.8', 'mypy>=1.13', 'import-linter>=2.1'];
+const ROOT_DEV_DEPENDENCIES = ['pytest>=8.3', 'httpx>=0.28', 'ruff>=0.8', 'mypy>=1.13', 'import-linter>=2.14'];
 
 export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
   return {

@@ -101,7 +101,11 @@ describe('create: writing', () => {
   });
 
   it('exits 2 and keeps the project when the install fails, printing how to retry', async () => {
-    const failingUv = fakeBin('uv', 'echo "error: Failed to fetch: https://pypi.org/simple/fastapi/ (network unreachable)" >&2; exit 2');
+    // A uv that exists but cannot reach the package index.
+    const failingUv = fakeBin(
+      'uv',
+      'if [ "$1" = "--version" ]; then echo "uv 0.0.0"; exit 0; fi\necho "error: Failed to fetch: https://pypi.org/simple/fastapi/ (network unreachable)" >&2; exit 2',
+    );
     const run = await runCli(['broken', '--yes', '--package-manager', 'uv', '--no-git'], {
       cwd: work,
       env: { PATH: `${failingUv}:${process.env.PATH}` },

@@ -1,7 +1,7 @@
 """`PeerClient`: how a service calls the other services of the project."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -25,7 +25,7 @@ class PeerClient:
         self._client = client
 
     @classmethod
-    def create(cls, peers: Mapping[str, str], timeout_seconds: float) -> "PeerClient":
+    def create(cls, peers: Mapping[str, str], timeout_seconds: float) -> Self:
         return cls(peers, httpx.AsyncClient(timeout=timeout_seconds))
 
     @property

@@ -1,0 +1,56 @@
+"""Fixtures shared by the tests of this service.
+
+Every test gets a fresh, empty database (`database_url`, from tests/database.py) so
+tests never see each other's rows.
+"""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.core.database import create_engine, create_session_factory
+from app.core.settings import Settings
+from app.models import Base
+from tests.app_client import open_client
+
+pytest_plugins = ["tests.database"]
+
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    # _env_file=None: the tests must not depend on the developer's .env.
+    return Settings(
+        _env_file=None,
+        environment="test",
+        database_url=database_url,
+        secret_key=SecretStr(TEST_SECRET_KEY),
+        peers={},
+    )
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database, whose tables are created from the models."""
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with create_session_factory(engine)() as session:
+        yield session
+
+
+@pytest.fixture
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the application, on a database whose tables exist."""
+    async with open_client(settings) as client:
+        yield client

@@ -1,0 +1,20 @@
+"""The health service, wired with what the application opened at startup."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.repository.health import HealthRepository
+from app.services.health import HealthService
+
+
+def get_health_service(request: Request) -> HealthService:
+    state = request.app.state
+    return HealthService(
+        service_name=state.settings.service_name,
+        repository=HealthRepository(state.engine),
+        peer_client=state.peer_client,
+    )
+
+
+HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]

@@ -1,0 +1,17 @@
+"""Startup and shutdown of the database engine."""
+
+from fastapi import FastAPI
+
+from app.core.database import create_engine, create_session_factory
+
+
+async def open_database(app: FastAPI) -> None:
+    # Creating the engine does not connect yet: the service starts even when the database
+    # is down, and /health/ready reports it.
+    engine = create_engine(app.state.settings.database_url)
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+
+
+async def close_database(app: FastAPI) -> None:
+    await app.state.engine.dispose()

@@ -1,0 +1,26 @@
+"""Turn exceptions into responses, all with the same problem+json body.
+
+| raised                         | status        | handler        |
+| ------------------------------ | ------------- | -------------- |
+| AppError and subclasses        | its own       | app_errors     |
+| invalid request (validation)   | 422           | validation     |
+| HTTPException (e.g. no route)  | its own       | http_errors    |
+| anything else                  | 500           | unhandled      |
+"""
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from app.exceptions.base import AppError
+from app.exceptions.handlers.app_errors import handle_app_error
+from app.exceptions.handlers.http_errors import handle_http_error
+from app.exceptions.handlers.unhandled import handle_unhandled_error
+from app.exceptions.handlers.validation import handle_validation_error
+
+
+def register_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, handle_app_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(HTTPException, handle_http_error)
+    app.add_exception_handler(Exception, handle_unhandled_error)

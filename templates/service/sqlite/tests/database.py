@@ -1,0 +1,16 @@
+"""The test database: a new SQLite file per test, deleted with the test's tmp_path."""
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def unreachable_database_url(tmp_path: Path) -> str:
+    """A database that cannot be opened: its directory does not exist."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'missing-directory' / 'test.db'}"
