@@ -6,8 +6,10 @@
  * oldest release that has every API the generated code uses.
  */
 
+import type { DatabaseId } from './databases.js';
+
 export type Framework = 'fastapi';
-export type Database = 'sqlite';
+export type Database = DatabaseId;
 
 export interface PythonDependencies {
   /** `[project] dependencies` of a service's pyproject.toml. */
@@ -35,6 +37,11 @@ const FRAMEWORK_DEPENDENCIES: Record<Framework, string[]> = {
 
 const DATABASE_DEPENDENCIES: Record<Database, string[]> = {
   sqlite: ['aiosqlite>=0.20'],
+  // 0.30: wheels for Python 3.13.
+  postgres: ['asyncpg>=0.30'],
+  // aiomysql is pure Python (over PyMySQL) and speaks to MySQL 8 and MariaDB alike;
+  // cryptography is what PyMySQL needs for MySQL 8's default login, caching_sha2_password.
+  mysql: ['aiomysql>=0.2', 'cryptography>=43'],
 };
 
 /** Test and lint tools of a service (its `dev` dependency group). */

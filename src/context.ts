@@ -3,7 +3,7 @@
  * free of logic: they print values and loop over services, nothing else.
  */
 import { randomBytes } from 'node:crypto';
-import { databaseContext, newDatabasePassword, nextDatabasePort, type DatabaseContext } from './databases.js';
+import { databaseContext, newDatabaseSecrets, nextDatabasePort, type DatabaseContext, type DatabaseSecrets } from './databases.js';
 import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
 import { envPrefix, pluralize, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
 import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
@@ -124,21 +124,21 @@ export const newSecret = (): string => randomBytes(32).toString('hex');
 
 export interface ServiceSecrets {
   secretKey: string;
-  dbPassword: string;
+  database: DatabaseSecrets;
 }
 
-export const newServiceSecrets = (): ServiceSecrets => ({ secretKey: newSecret(), dbPassword: newDatabasePassword() });
+export const newServiceSecrets = (): ServiceSecrets => ({ secretKey: newSecret(), database: newDatabaseSecrets() });
 
 export function serviceContext(
   record: ServiceRecord,
   all: readonly ServiceRecord[],
   project: ProjectSettings,
-  { secretKey, dbPassword }: ServiceSecrets = newServiceSecrets(),
+  secrets: ServiceSecrets = newServiceSecrets(),
 ): ServiceContext {
   const module = toSnake(record.name);
   const peers = all.filter((other) => other.name !== record.name).map(peerContext);
   const prefix = envPrefix(record.name);
-  const database = databaseContext(record.db, { name: record.name, module, envPrefix: prefix }, record.dbPort, dbPassword);
+  const database = databaseContext(record.db, { name: record.name, module, envPrefix: prefix }, record.dbPort, secrets.database);
   return {
     name: record.name,
     module,
@@ -149,7 +149,7 @@ export function serviceContext(
     db: record.db,
     databaseUrl: database.url,
     database,
-    secretKey,
+    secretKey: secrets.secretKey,
     entity: entityContext(record.entity),
     peers,
     peersJson: peersJson(peers, (peer) => peer.url),

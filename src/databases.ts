@@ -35,7 +35,12 @@ export interface ServerContext {
   hostPort: number;
   user: string;
   password: string;
+  /** MySQL's root password (its image insists on one); absent for PostgreSQL. */
+  rootPassword: string | undefined;
   name: string;
+  /** Variables compose interpolates from the root .env: `USERS_DB_PASSWORD`, ... */
+  passwordVariable: string;
+  rootPasswordVariable: string | undefined;
 }
 
 export interface DatabaseContext {
@@ -60,11 +65,18 @@ export function nextDatabasePort(db: DatabaseId, taken: readonly number[]): numb
   return port;
 }
 
+export interface DatabaseSecrets {
+  password: string;
+  rootPassword: string;
+}
+
+export const newDatabaseSecrets = (): DatabaseSecrets => ({ password: newDatabasePassword(), rootPassword: newDatabasePassword() });
+
 export function databaseContext(
   db: DatabaseId,
   service: { name: string; module: string; envPrefix: string },
   hostPort: number | undefined,
-  password: string,
+  { password, rootPassword }: DatabaseSecrets,
 ): DatabaseContext {
   if (db === 'sqlite') {
     const url = `sqlite+aiosqlite:///./${service.module}.db`;
@@ -79,7 +91,10 @@ export function databaseContext(
     hostPort: hostPort ?? spec.firstHostPort,
     user: service.module,
     password,
+    rootPassword: db === 'mysql' ? rootPassword : undefined,
     name: service.module,
+    passwordVariable: `${service.envPrefix}DB_PASSWORD`,
+    rootPasswordVariable: db === 'mysql' ? `${service.envPrefix}DB_ROOT_PASSWORD` : undefined,
   };
   const url = (password: string, host: string, port: number) =>
     `${spec.scheme}://${server.user}:${password}@${host}:${port}/${server.name}`;
@@ -87,7 +102,7 @@ export function databaseContext(
     id: db,
     label: spec.label,
     url: url(password, '127.0.0.1', server.hostPort),
-    composeUrl: url(`\${${service.envPrefix}DB_PASSWORD:?set it in .env}`, server.host, server.containerPort),
+    composeUrl: url(`\${${server.passwordVariable}:?set it in .env}`, server.host, server.containerPort),
     exampleUrl: url('change-me', '127.0.0.1', server.hostPort),
     server,
   };

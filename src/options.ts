@@ -10,7 +10,7 @@ import { defaultEntity, entityNameProblem, projectNameProblem, serviceNameProble
 
 export const FRAMEWORKS = ['fastapi'] as const;
 /** Databases the flags accept: each needs its overlay in templates/service/<db>/. */
-export const DATABASES = ['sqlite'] as const satisfies readonly DatabaseId[];
+export const DATABASES = ['sqlite', 'postgres', 'mysql'] as const satisfies readonly DatabaseId[];
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Python versions offered for the Docker images; generated code also runs on 3.11. */
 export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13'] as const;

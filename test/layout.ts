@@ -53,6 +53,8 @@ export const ROOT_FILES = [
   'tests/test_services_interaction.py',
   'tests/test_services_status.py',
   'docker-compose.yml',
+  '.env',
+  '.env.example',
   '.gitignore',
   'LICENSE',
   'README.md',

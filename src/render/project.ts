@@ -1,6 +1,7 @@
 /**
  * Rendering a whole project, or one service of it, into a plan.
  */
+import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, renderCompose, renderComposeEnv } from '../compose.js';
 import type { ProjectContext, ServiceContext } from '../context.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
@@ -32,6 +33,14 @@ export function renderService(service: ServiceContext, root: string = templatesR
 export function renderProject(context: ProjectContext, manifest: Manifest, root: string = templatesRoot()): Plan {
   const plan = renderLayers(root, ['project'], context, { project: context.projectName });
   for (const service of context.services) mergeInto(plan, renderService(service, root));
-  mergeInto(plan, new Map([[MANIFEST_FILE, serializeManifest(manifest)]]));
+  mergeInto(
+    plan,
+    new Map([
+      [COMPOSE_FILE, renderCompose(context)],
+      [COMPOSE_ENV_FILE, renderComposeEnv(context, false)],
+      [COMPOSE_ENV_EXAMPLE_FILE, renderComposeEnv(context, true)],
+      [MANIFEST_FILE, serializeManifest(manifest)],
+    ]),
+  );
   return plan;
 }

@@ -1,0 +1,192 @@
+/**
+ * docker-compose.yml, built as data. `create` writes it from these entries; `add-service`
+ * inserts the same entries into the user's existing file with a comment-preserving YAML
+ * edit, so both commands share one definition of what a service needs in compose.
+ */
+import { Document, isScalar, isSeq, Scalar, visit, YAMLMap, type Node } from 'yaml';
+import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
+import type { ServerContext } from './databases.js';
+
+export const COMPOSE_FILE = 'docker-compose.yml';
+
+type ComposeService = Record<string, unknown>;
+
+export interface ComposeEntries {
+  services: Array<[string, ComposeService]>;
+  volumes: string[];
+}
+
+/** A check the service's image can run with its own Python: no curl in slim images. */
+const HTTP_HEALTHCHECK = [
+  'CMD',
+  'python',
+  '-c',
+  `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${CONTAINER_PORT}/health/ready', timeout=2)`,
+];
+
+function appService(service: ServiceContext): ComposeService {
+  const server = service.database.server;
+  return {
+    build: {
+      context: '.',
+      dockerfile: `services/${service.name}/Dockerfile`,
+      args: { PYTHON_VERSION: service.pythonVersion },
+    },
+    image: `${service.projectName}-${service.name}`,
+    ports: [`${service.port}:${CONTAINER_PORT}`],
+    env_file: `services/${service.name}/.env`,
+    // What differs from the service's .env inside a container.
+    environment: {
+      [`${service.envPrefix}HOST`]: '0.0.0.0',
+      [`${service.envPrefix}PORT`]: String(CONTAINER_PORT),
+      [`${service.envPrefix}DATABASE_URL`]: service.database.composeUrl,
+      [`${service.envPrefix}PEERS`]: service.composePeersJson,
+    },
+    ...(server
+      ? { depends_on: { [server.host]: { condition: 'service_healthy' } } }
+      : { volumes: [`${service.name}-data:/data`] }),
+    healthcheck: { test: HTTP_HEALTHCHECK, interval: '10s', timeout: '3s', start_period: '15s', retries: 3 },
+    restart: 'unless-stopped',
+  };
+}
+
+function postgresService(server: ServerContext): ComposeService {
+  return {
+    image: server.image,
+    environment: {
+      POSTGRES_USER: server.user,
+      POSTGRES_PASSWORD: `\${${server.passwordVariable}:?set it in .env}`,
+      POSTGRES_DB: server.name,
+    },
+    ports: [`${server.hostPort}:${server.containerPort}`],
+    volumes: [`${server.host}-data:/var/lib/postgresql/data`],
+    healthcheck: {
+      test: ['CMD-SHELL', `pg_isready -U ${server.user} -d ${server.name}`],
+      interval: '5s',
+      timeout: '3s',
+      retries: 20,
+    },
+    restart: 'unless-stopped',
+  };
+}
+
+function mysqlService(server: ServerContext, serviceName: string): ComposeService {
+  return {
+    image: server.image,
+    environment: {
+      MYSQL_DATABASE: server.name,
+      MYSQL_USER: server.user,
+      MYSQL_PASSWORD: `\${${server.passwordVariable}:?set it in .env}`,
+      MYSQL_ROOT_PASSWORD: `\${${server.rootPasswordVariable}:?set it in .env}`,
+    },
+    ports: [`${server.hostPort}:${server.containerPort}`],
+    volumes: [
+      `${server.host}-data:/var/lib/mysql`,
+      // Lets the service's account create the throwaway databases its tests use.
+      `./services/${serviceName}/docker/mysql-init.sql:/docker-entrypoint-initdb.d/10-test-grants.sql:ro`,
+    ],
+    healthcheck: {
+      // TCP on 127.0.0.1: the image's first-start setup listens on a socket only.
+      test: ['CMD', 'mysqladmin', 'ping', '--host=127.0.0.1', '--silent'],
+      interval: '5s',
+      timeout: '3s',
+      retries: 30,
+    },
+    restart: 'unless-stopped',
+  };
+}
+
+/** The compose services and named volumes one generated service needs. */
+export function composeEntries(service: ServiceContext): ComposeEntries {
+  const server = service.database.server;
+  if (!server) return { services: [[service.name, appService(service)]], volumes: [`${service.name}-data`] };
+  const database = service.db === 'mysql' ? mysqlService(server, service.name) : postgresService(server);
+  return {
+    services: [
+      [server.host, database],
+      [service.name, appService(service)],
+    ],
+    volumes: [`${server.host}-data`],
+  };
+}
+
+const HEADER = (project: ProjectContext) => ` Every service of ${project.projectName}, built from this repository (the build context is the
+ root, so that libs/ is available) and started together:
+   docker compose up --build --wait
+ Each service listens on ${CONTAINER_PORT} inside its container and on its own port on this
+ machine; database containers publish their port too, so a service run with \`make run\`
+ can use them. Settings come from each service's .env; database passwords are read from
+ the root .env (git-ignored, generated with random values). Migrations run when a
+ service's container starts, once its database is healthy.`;
+
+/** The whole compose file of a new project. */
+export function renderCompose(project: ProjectContext): string {
+  const doc = new Document({ services: {}, volumes: {} });
+  doc.commentBefore = HEADER(project);
+  for (const service of project.services) addComposeEntries(doc, composeEntries(service));
+  return doc.toString({ lineWidth: 0, nullStr: '' });
+}
+
+/**
+ * Add entries to a compose document in place, keeping everything else (comments, order,
+ * the user's own services). Returns the names that were already there and left untouched.
+ */
+export function addComposeEntries(doc: Document, entries: ComposeEntries): string[] {
+  const clashes: string[] = [];
+  for (const [name, definition] of entries.services) {
+    if (doc.hasIn(['services', name])) {
+      clashes.push(name);
+      continue;
+    }
+    const services = doc.get('services') as YAMLMap;
+    const node = styled(doc.createNode(definition));
+    const key = new Scalar(name);
+    // A blank line between services keeps a long file readable.
+    key.spaceBefore = services.items.length > 0;
+    services.add(doc.createPair(key, node));
+  }
+  if (!(doc.get('volumes') instanceof YAMLMap)) doc.set('volumes', doc.createNode({}));
+  for (const volume of entries.volumes) {
+    if (!doc.hasIn(['volumes', volume])) doc.setIn(['volumes', volume], new Scalar(null));
+  }
+  return clashes;
+}
+
+/**
+ * Compose-friendly styling: `"8001:8000"` quoted (YAML 1.1 readers take unquoted digits
+ * with colons for base-60 numbers) and healthcheck commands on one line.
+ */
+function styled<T extends Node>(node: T): T {
+  visit(node, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'test' && isSeq(pair.value)) pair.value.flow = true;
+    },
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string' && /^\d+:\d+$/.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return node;
+}
+
+/** The root `.env` docker compose reads for interpolation: database passwords. */
+export const COMPOSE_ENV_FILE = '.env';
+export const COMPOSE_ENV_EXAMPLE_FILE = '.env.example';
+
+/** `NAME=value` lines of one service's database secrets (none for SQLite). */
+export function composeEnvLines(service: ServiceContext, example: boolean): string[] {
+  const server = service.database.server;
+  if (!server) return [];
+  const lines = [`${server.passwordVariable}=${example ? 'change-me' : server.password}`];
+  if (server.rootPasswordVariable && server.rootPassword) {
+    lines.push(`${server.rootPasswordVariable}=${example ? 'change-me-too' : server.rootPassword}`);
+  }
+  return lines;
+}
+
+export function renderComposeEnv(project: ProjectContext, example: boolean): string {
+  const header = example
+    ? ['# Variables docker compose reads into docker-compose.yml. Copy to .env and set real values.']
+    : ['# Variables docker compose reads into docker-compose.yml: database passwords.', '# Generated with random values. Git-ignored: never commit it.'];
+  const lines = project.services.flatMap((service) => composeEnvLines(service, example));
+  return `${[...header, ...lines].join('\n')}\n`;
+}

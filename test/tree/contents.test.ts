@@ -1,0 +1,83 @@
+/**
+ * The contracts of the generated project that tests, docs and users rely on (SPEC §2),
+ * checked in the rendered files themselves.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFor } from '../helpers/plan.js';
+
+const plan = planFor('shop', { services: 'users,payment-gateway:payment_gateway' });
+const file = (path: string): string => {
+  const text = plan.get(path);
+  if (text === undefined) throw new Error(`${path} is not in the plan`);
+  return text;
+};
+
+describe('generated contracts', () => {
+  it('prefixes settings with the service name', () => {
+    expect(file('services/payment-gateway/app/core/settings.py')).toMatch(/env_prefix="PAYMENT_GATEWAY_"/);
+    expect(file('services/payment-gateway/.env')).toMatch(/^PAYMENT_GATEWAY_DATABASE_URL=sqlite\+aiosqlite:\/\/\/\.\/payment_gateway\.db$/m);
+  });
+
+  it('serves the entity under /api/v1/<kebab plural>', () => {
+    expect(file('services/payment-gateway/app/api/v1/payment_gateways.py')).toMatch(/APIRouter\(prefix="\/payment-gateways"/);
+    expect(file('services/users/app/api/v1/users.py')).toMatch(/APIRouter\(prefix="\/users"/);
+  });
+
+  it('exposes the ASGI app as `app` in app.cmd.api.main, runnable with python -m', () => {
+    const main = file('services/users/app/cmd/api/main.py');
+    expect(main).toMatch(/^app = create_app\(/m);
+    expect(main).toMatch(/if __name__ == "__main__":/);
+  });
+
+  it('writes a random secret to the git-ignored .env and a placeholder to .env.example', () => {
+    const secret = /^USERS_SECRET_KEY=([0-9a-f]{64})$/m.exec(file('services/users/.env'))?.[1];
+    expect(secret).toBeDefined();
+    expect(file('services/users/.env.example')).toMatch(/^USERS_SECRET_KEY=/m);
+    expect(file('services/users/.env.example')).not.toContain(secret!);
+    expect(file('services/payment-gateway/.env')).not.toContain(secret!);
+    expect(file('.gitignore')).toMatch(/^\.env$/m);
+  });
+
+  it('tells each service where its peers are', () => {
+    expect(file('services/users/.env')).toMatch(/^USERS_PEERS=\{"payment-gateway":"http:\/\/127\.0\.0\.1:8002"\}$/m);
+  });
+
+  it('has the Makefile targets the README and the CLI use', () => {
+    const makefile = file('Makefile');
+    for (const target of ['install', 'install-root', 'install-service-%', 'test', 'lint', 'run', 'migrate']) {
+      expect(makefile).toMatch(new RegExp(`^${target}:`, 'm'));
+    }
+    expect(makefile).toMatch(/^PACKAGE_MANAGER \?= uv$/m);
+    expect(planFor('x', { packageManager: 'pip' }).get('Makefile')).toMatch(/^PACKAGE_MANAGER \?= pip$/m);
+  });
+
+  it('builds each service image from the repository root, as a non-root user', () => {
+    const dockerfile = file('services/payment-gateway/Dockerfile');
+    expect(dockerfile).toMatch(/^FROM python:\$\{PYTHON_VERSION\}-slim AS build$/m);
+    expect(dockerfile).toMatch(/^ARG PYTHON_VERSION=3\.12$/m);
+    expect(dockerfile).toMatch(/^COPY libs /m);
+    expect(dockerfile).toMatch(/^USER app$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    expect(file('.dockerignore')).toMatch(/\.env/);
+  });
+
+  it('enforces the layers with import-linter contracts', () => {
+    const pyproject = file('services/users/pyproject.toml');
+    expect(pyproject).toMatch(/\[tool\.importlinter\]/);
+    expect(pyproject).toMatch(/type = "layers"/);
+    expect(pyproject).toMatch(/"fastapi"/);
+  });
+
+  it('depends on the shared libraries by path', () => {
+    expect(file('services/users/pyproject.toml')).toMatch(/^"shop-shared-libs" = \{ path = "\.\.\/\.\.\/libs", editable = true \}$/m);
+    expect(file('libs/pyproject.toml')).toMatch(/^name = "shop-shared-libs"$/m);
+  });
+
+  it('records every answer in the manifest', () => {
+    const manifest = JSON.parse(file('.layered-backend.json'));
+    expect(manifest.services.map((service: { name: string; port: number; entity: string }) => [service.name, service.entity, service.port])).toEqual([
+      ['users', 'user', 8001],
+      ['payment-gateway', 'payment_gateway', 8002],
+    ]);
+  });
+});
