@@ -10,9 +10,41 @@ import {
   DEFAULT_DATABASE,
   parseServices,
   validateDirectory,
+  DATABASES,
   type CreateFlags,
+  type Database,
   type PackageManager,
 } from './options.js';
+import { databaseLabel } from './databases.js';
+
+const DATABASE_HINTS: Record<Database, string> = {
+  sqlite: 'embedded, needs no server',
+  postgres: 'asyncpg; a container per service in compose',
+  mysql: 'aiomysql; MySQL 8 or MariaDB',
+};
+
+const databaseOptions = DATABASES.map((db) => ({ value: db, label: databaseLabel(db), hint: DATABASE_HINTS[db] }));
+
+/**
+ * "Which database?" and, with several services, whether they all share that choice; if not,
+ * one question per service. Returns the services list with `@db` where a service differs.
+ */
+async function askDatabases(services: string, setDefault: (db: Database) => void): Promise<string> {
+  const db = answered(await clack.select<Database>({ message: 'Database?', initialValue: 'sqlite', options: databaseOptions }));
+  setDefault(db);
+  const names = services.split(',').map((item) => item.trim()).filter(Boolean);
+  if (names.length < 2) return services;
+  const same = answered(await clack.confirm({ message: 'Same database for every service?', initialValue: true }));
+  if (same) return services;
+  const items: string[] = [];
+  for (const item of names) {
+    const own = answered(
+      await clack.select<Database>({ message: `Database of ${item.split(':')[0]}?`, initialValue: db, options: databaseOptions }),
+    );
+    items.push(own === db ? item : `${item}@${own}`);
+  }
+  return items.join(',');
+}
 
 function answered<T>(value: T): Exclude<T, symbol> {
   if (clack.isCancel(value) || typeof value === 'symbol') throw new CancelledError('Cancelled: nothing was written.');
@@ -53,6 +85,10 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
         },
       }),
     );
+  }
+
+  if (!input.given.has('db') && !flags.services?.includes('@')) {
+    flags.services = await askDatabases(flags.services ?? DEFAULT_SERVICES, (db) => (flags.db = db));
   }
 
   if (!input.given.has('packageManager')) {

@@ -27,12 +27,14 @@ export async function bootService(
   projectDir: string,
   service: { name: string; envPrefix: string },
   env: Record<string, string>,
+  options: { migrate?: boolean; readyPath?: string } = {},
 ): Promise<RunningService> {
+  const { migrate = true, readyPath = '/health/ready' } = options;
   const cwd = path.join(projectDir, 'services', service.name);
   const python = path.join(cwd, '.venv/bin/python');
   const port = await freePort();
   const fullEnv = { ...env, [`${service.envPrefix}PORT`]: String(port), [`${service.envPrefix}HOST`]: '127.0.0.1' };
-  await execa(python, ['-m', 'alembic', 'upgrade', 'head'], { cwd, env: fullEnv });
+  if (migrate) await execa(python, ['-m', 'alembic', 'upgrade', 'head'], { cwd, env: fullEnv });
   let log = '';
   const child: ResultPromise = execa(python, ['-m', 'app.cmd.api.main'], { cwd, env: fullEnv, all: true, reject: false });
   child.all?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -40,7 +42,7 @@ export async function bootService(
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      const response = await fetch(`${baseUrl}/health/ready`);
+      const response = await fetch(`${baseUrl}${readyPath}`);
       if (response.ok) break;
     } catch {
       // not listening yet
