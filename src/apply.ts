@@ -71,3 +71,64 @@ export function writeProject(plan: Plan, target: TargetState): WriteResult {
   }
   return { written: files.size, kept };
 }
+
+/** A change to an existing project: files to create and files to replace, all computed first. */
+export interface ChangePlan {
+  create: Plan;
+  modify: Map<string, { before: string; after: string }>;
+}
+
+const toNative = (root: string, relative: string): string => path.join(root, ...relative.split('/'));
+
+/** The shallowest part of `relative` that does not exist yet under `root`. */
+function firstMissing(root: string, relative: string): string {
+  const segments = relative.split('/');
+  for (let depth = 1; depth <= segments.length; depth++) {
+    const prefix = segments.slice(0, depth).join('/');
+    if (!fs.existsSync(toNative(root, prefix))) return prefix;
+  }
+  throw new WriteError(`${relative} already exists`);
+}
+
+/**
+ * Apply a change so the project ends up exactly as before or exactly as after. Everything is
+ * written to a staging directory inside the project first; then new folders are renamed
+ * into place and changed files replaced by rename (each atomic). The renames run in one
+ * synchronous stretch, so a signal cannot land between them; if one fails, those already
+ * done are undone from the backups.
+ */
+export function applyChange(root: string, change: ChangePlan): void {
+  const staging = path.join(root, `.layered-backend-staging-${randomBytes(4).toString('hex')}`);
+  pendingStaging.add(staging);
+  const mounts = [...new Set([...change.create.keys()].map((relative) => firstMissing(root, relative)))];
+  const done: Array<() => void> = [];
+  try {
+    writePlanFiles(change.create, path.join(staging, 'new'));
+    writePlanFiles(new Map([...change.modify].map(([file, { after }]) => [file, after])), path.join(staging, 'changed'));
+    for (const file of change.modify.keys()) {
+      if (!fs.existsSync(toNative(root, file))) continue;
+      fs.mkdirSync(path.dirname(toNative(path.join(staging, 'backup'), file)), { recursive: true });
+      fs.copyFileSync(toNative(root, file), toNative(path.join(staging, 'backup'), file));
+    }
+    for (const mount of mounts) {
+      fs.mkdirSync(path.dirname(toNative(root, mount)), { recursive: true });
+      fs.renameSync(toNative(path.join(staging, 'new'), mount), toNative(root, mount));
+      done.push(() => fs.rmSync(toNative(root, mount), { recursive: true, force: true }));
+    }
+    for (const file of change.modify.keys()) {
+      const existed = fs.existsSync(toNative(root, file));
+      fs.renameSync(toNative(path.join(staging, 'changed'), file), toNative(root, file));
+      done.push(() =>
+        existed
+          ? fs.renameSync(toNative(path.join(staging, 'backup'), file), toNative(root, file))
+          : fs.rmSync(toNative(root, file), { force: true }),
+      );
+    }
+  } catch (error) {
+    for (const undo of done.reverse()) undo();
+    throw new WriteError(`Could not apply the change to ${root}: ${(error as Error).message}. Nothing was changed.`);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+    pendingStaging.delete(staging);
+  }
+}

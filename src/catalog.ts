@@ -7,8 +7,8 @@
  */
 
 import type { DatabaseId } from './databases.js';
+import type { Framework } from './options.js';
 
-export type Framework = 'fastapi';
 export type Database = DatabaseId;
 
 export interface PythonDependencies {
@@ -33,6 +33,8 @@ const FRAMEWORK_DEPENDENCIES: Record<Framework, string[]> = {
   // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
   // that the transaction is committed before the response is sent.
   fastapi: ['fastapi>=0.121', 'uvicorn[standard]>=0.32'],
+  // 2.15 added `ASGIMiddleware`, the base class of the middlewares.
+  litestar: ['litestar>=2.15', 'uvicorn[standard]>=0.32'],
 };
 
 const DATABASE_DEPENDENCIES: Record<Database, string[]> = {
@@ -44,12 +46,21 @@ const DATABASE_DEPENDENCIES: Record<Database, string[]> = {
   mysql: ['aiomysql>=0.2', 'cryptography>=43'],
 };
 
-/** Test and lint tools of a service (its `dev` dependency group). */
-const SERVICE_DEV_DEPENDENCIES = [
+/** Test tools of a service (its `dev` dependency group, with the lint tools below). */
+const SERVICE_TEST_DEPENDENCIES = [
   'pytest>=8.3',
   // 1.2: asyncio_default_test_loop_scope, set in each service's pytest configuration.
   'pytest-asyncio>=1.2',
-  'asgi-lifespan>=2.1',
+];
+
+/** What the tests of one framework need besides (Litestar's test client is built in). */
+const FRAMEWORK_TEST_DEPENDENCIES: Record<Framework, string[]> = {
+  fastapi: ['asgi-lifespan>=2.1'],
+  litestar: [],
+};
+
+/** Lint tools of a service. */
+const SERVICE_LINT_DEPENDENCIES = [
   'ruff>=0.8',
   'mypy>=1.13',
   // 2.14: `lint-imports --no-logo`, which the Makefile uses.
@@ -65,7 +76,11 @@ const ROOT_DEV_DEPENDENCIES = ['pytest>=8.3', 'httpx>=0.28', 'ruff>=0.8', 'mypy>
 export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
   return {
     dependencies: [...COMMON_DEPENDENCIES, ...FRAMEWORK_DEPENDENCIES[framework], ...DATABASE_DEPENDENCIES[db]],
-    devDependencies: [...SERVICE_DEV_DEPENDENCIES],
+    devDependencies: [
+      ...SERVICE_TEST_DEPENDENCIES,
+      ...FRAMEWORK_TEST_DEPENDENCIES[framework],
+      ...SERVICE_LINT_DEPENDENCIES,
+    ],
   };
 }
 

@@ -3,8 +3,15 @@
  * function; errors travel up to `main` in src/index.ts.
  */
 import { Command, Option } from 'commander';
+import { runAddService, type AddServiceFlags } from './commands/add-service.js';
 import { runCreate, type CommandEnv } from './commands/create.js';
 import { DATABASES, FRAMEWORKS, PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
+
+const ADD_SERVICE_EXAMPLES = `
+Examples:
+  $ cd my-project && npx create-layered-backend add-service billing
+  $ npx create-layered-backend add-service catalog --entity product --db postgres --yes
+  $ npx create-layered-backend add-service search --cwd ../my-project --dry-run`;
 
 const CREATE_EXAMPLES = `
 Examples:
@@ -40,8 +47,31 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .option('--dry-run', 'print the files that would be written; write nothing')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', CREATE_EXAMPLES)
+    // Options after `add-service` are its own, even where create has one of the same name.
+    .enablePositionalOptions()
     .action(async (directory: string | undefined, flags: CreateFlags, command: Command) => {
       await runCreate({ directory, flags, given: givenOptions(command) }, makeEnv(flags));
+    });
+
+  program
+    .command('add-service')
+    .description('Add a service to the project found in the current directory or above.')
+    .argument('<name>', 'service name: lower case, digits, "-" or "_" (e.g. billing, payment-gateway)')
+    .option('--entity <name>', "the service's main entity, snake_case (default: singular of the name, or item)")
+    .addOption(new Option('--db <name>', "the service's database (default: the project's)").choices(DATABASES))
+    .option('--port <number>', 'host port of the service (default: the next free one)')
+    .option('--cwd <dir>', 'look for the project from this directory instead of the current one')
+    .option('--no-install', "do not install the service's dependencies (implies --no-test)")
+    .option('--no-test', "do not run the project's tests afterwards")
+    .option('--no-git-check', 'go ahead even if the git working tree has uncommitted changes')
+    .option('-y, --yes', 'ask nothing; flags and defaults decide')
+    .option('--dry-run', 'print the files it would create and a diff of those it would change')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', ADD_SERVICE_EXAMPLES)
+    .action(async (name: string, flags: AddServiceFlags) => {
+      await runAddService(name, { ...flags, test: flags.test && flags.install }, makeEnv(flags));
     });
   return program;
 }

@@ -5,7 +5,7 @@
 import { GENERATOR_NAME, MANIFEST_FILE, type ServiceRecord } from './context.js';
 import { envPrefix, toSnake } from './naming.js';
 import { entityContext } from './context.js';
-import type { CreateAnswers, Framework, PackageManager } from './options.js';
+import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
 
 export interface ManifestService extends ServiceRecord {
   module: string;
@@ -18,6 +18,8 @@ export interface Manifest {
   version: string;
   project: string;
   framework: Framework;
+  /** The project's default database, offered first to new services. */
+  db: Database;
   packageManager: PackageManager;
   python: string;
   services: ManifestService[];
@@ -43,6 +45,7 @@ export function buildManifest(answers: CreateAnswers, records: ServiceRecord[], 
     version,
     project: answers.projectName,
     framework: answers.framework,
+    db: answers.db,
     packageManager: answers.packageManager,
     python: answers.python,
     services: records.map(manifestService),

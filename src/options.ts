@@ -8,7 +8,7 @@ import { UsageError } from './errors.js';
 import type { DatabaseId } from './databases.js';
 import { defaultEntity, entityNameProblem, projectNameProblem, serviceNameProblem, toSnake } from './naming.js';
 
-export const FRAMEWORKS = ['fastapi'] as const;
+export const FRAMEWORKS = ['fastapi', 'litestar'] as const;
 /** Databases the flags accept: each needs its overlay in templates/service/<db>/. */
 export const DATABASES = ['sqlite', 'postgres', 'mysql'] as const satisfies readonly DatabaseId[];
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;

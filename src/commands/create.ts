@@ -14,7 +14,7 @@ import { askCreateQuestions } from '../prompts.js';
 import { renderProject } from '../render/project.js';
 import { sortedPaths, type Plan } from '../render/plan.js';
 import { initRepository } from '../steps/git.js';
-import { installProject, type StepFailure } from '../steps/install.js';
+import { projectInstallTargets, runInstallTargets, type StepFailure } from '../steps/install.js';
 import { isAvailable } from '../steps/run.js';
 import { testProject } from '../steps/test.js';
 import { assertInstallTools } from '../steps/tools.js';
@@ -73,7 +73,8 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
 
   let failure: StepFailure | undefined;
   if (answers.install) {
-    failure = await installProject(target.absolute, answers.services.map((service) => service.name), reporter);
+    const targets = projectInstallTargets(answers.services.map((service) => service.name));
+    failure = await runInstallTargets(target.absolute, targets, reporter);
   }
   if (answers.git) {
     const outcome = await initRepository(target.absolute);

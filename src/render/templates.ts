@@ -47,9 +47,35 @@ function walk(dir: string, base = dir): string[] {
 }
 
 const layerCache = new Map<string, TemplateFile[]>();
+const partialsLoaded = new Set<string>();
+
+/**
+ * Register `templates/partials/*.hbs` as Handlebars partials (by file name), once per root.
+ * A partial is a piece two commands render: `create` inside a file, `add-service` alone
+ * when it appends to that file (a row of the README's table of services).
+ */
+export function registerPartials(root: string): void {
+  if (partialsLoaded.has(root)) return;
+  const dir = path.join(root, 'partials');
+  if (fs.existsSync(dir)) {
+    for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(HBS_SUFFIX))) {
+      Handlebars.registerPartial(file.slice(0, -HBS_SUFFIX.length), fs.readFileSync(path.join(dir, file), 'utf8'));
+    }
+  }
+  partialsLoaded.add(root);
+}
+
+/** Render one partial on its own. */
+export function renderPartial(root: string, name: string, context: object): string {
+  registerPartials(root);
+  const partial = Handlebars.partials[name] as string | undefined;
+  if (partial === undefined) throw new Error(`No partial ${name} in ${root}/partials`);
+  return Handlebars.compile(partial, { noEscape: true, strict: true })(context);
+}
 
 /** Every file of one layer, compiled once per process. */
 export function loadLayer(root: string, layer: string): TemplateFile[] {
+  registerPartials(root);
   const dir = path.join(root, layer);
   const cached = layerCache.get(dir);
   if (cached) return cached;

@@ -11,15 +11,28 @@ export interface StepFailure {
   result: RunResult;
 }
 
-export async function installProject(
+/** The Makefile targets that install a whole project: the root tooling, then each service. */
+export const projectInstallTargets = (serviceNames: string[]): InstallTarget[] => [
+  { target: 'install-root', title: 'Installing the root test tooling' },
+  ...serviceNames.map(serviceInstallTarget),
+];
+
+export const serviceInstallTarget = (name: string): InstallTarget => ({
+  target: `install-service-${name}`,
+  title: `Installing service ${name}`,
+});
+
+export interface InstallTarget {
+  target: string;
+  title: string;
+}
+
+/** Run install targets one by one, streaming each; stop at the first failure. */
+export async function runInstallTargets(
   projectDir: string,
-  serviceNames: string[],
+  targets: InstallTarget[],
   reporter: Reporter,
 ): Promise<StepFailure | undefined> {
-  const targets = [
-    { target: 'install-root', title: 'Installing the root test tooling' },
-    ...serviceNames.map((name) => ({ target: `install-service-${name}`, title: `Installing service ${name}` })),
-  ];
   for (const { target, title } of targets) {
     const task = reporter.task(title);
     const result = await runStreamed('make', ['--no-print-directory', target], { cwd: projectDir, task });

@@ -1,0 +1,81 @@
+/**
+ * Edits `add-service` makes to files a user may have changed by hand. Each takes the file's
+ * current text and returns the new text, or a conflict saying why it cannot be edited
+ * safely; none of them rewrites what it does not need to touch.
+ */
+import { isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { addComposeEntries, composeEntries } from './compose.js';
+import type { ServiceContext } from './context.js';
+
+export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
+
+const ok = (text: string): EditResult => ({ ok: true, text });
+const conflict = (reason: string): EditResult => ({ ok: false, reason });
+
+/** Add a peer to the `<PREFIX>PEERS={...}` line of a service's .env or .env.example. */
+export function addPeerToEnv(text: string, envPrefix: string, peer: string, url: string): EditResult {
+  const key = `${envPrefix}PEERS`;
+  const line = new RegExp(`^${key}=(.*)$`, 'm');
+  const match = line.exec(text);
+  if (!match) {
+    const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+    return ok(`${text}${separator}${key}=${JSON.stringify({ [peer]: url })}\n`);
+  }
+  let peers: unknown;
+  try {
+    peers = JSON.parse(match[1]!.trim() || '{}');
+  } catch {
+    return conflict(`its ${key} line is not a JSON object`);
+  }
+  if (typeof peers !== 'object' || peers === null || Array.isArray(peers)) return conflict(`its ${key} line is not a JSON object`);
+  return ok(text.replace(line, () => `${key}=${JSON.stringify({ ...peers, [peer]: url })}`));
+}
+
+/** Append `lines` to a dotenv file, once each. */
+export function appendEnvLines(text: string, lines: string[]): string {
+  const missing = lines.filter((line) => !new RegExp(`^${line.split('=')[0]}=`, 'm').test(text));
+  if (missing.length === 0) return text;
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+  return `${text}${separator}${missing.join('\n')}\n`;
+}
+
+/**
+ * Add a service (and its database container) to docker-compose.yml with a document edit:
+ * comments, order and the user's own services stay as they are. Existing services that
+ * list their peers in the environment learn about the new one.
+ */
+export function addServiceToCompose(text: string, service: ServiceContext, peers: Array<{ name: string; envPrefix: string }>): EditResult {
+  const doc: Document = parseDocument(text);
+  if (doc.errors.length > 0) return conflict(`it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
+  if (!isMap(doc.get('services'))) return conflict('it has no "services" mapping');
+  const clashes = addComposeEntries(doc, composeEntries(service));
+  if (clashes.length > 0) return conflict(`it already defines ${clashes.map((name) => `"${name}"`).join(' and ')}`);
+  const url = `http://${service.name}:8000`;
+  for (const peer of peers) {
+    const path = ['services', peer.name, 'environment', `${peer.envPrefix}PEERS`];
+    const node = doc.getIn(path, true);
+    if (!isScalar(node) || typeof node.value !== 'string') continue;
+    try {
+      node.value = JSON.stringify({ ...JSON.parse(node.value), [service.name]: url });
+      // JSON reads best in single quotes: no escaped double quotes.
+      node.type = 'QUOTE_SINGLE';
+    } catch {
+      return conflict(`${path.join('.')} is not a JSON object`);
+    }
+  }
+  return ok(doc.toString({ lineWidth: 0, nullStr: '' }));
+}
+
+/** The header of the README's table of services, as the project template writes it. */
+const SERVICES_TABLE_HEADER = /^\| service \| API \|.*\|\s*$/m;
+
+/** Append a row to the README's table of services, after its last row. */
+export function addReadmeRow(text: string, row: string): EditResult {
+  const header = SERVICES_TABLE_HEADER.exec(text);
+  if (!header) return conflict('its table of services (the "| service | API |" header) is gone');
+  const lines = text.split('\n');
+  let index = text.slice(0, header.index).split('\n').length - 1;
+  while (index + 1 < lines.length && lines[index + 1]!.startsWith('|')) index++;
+  lines.splice(index + 1, 0, row.replace(/\n$/, ''));
+  return ok(lines.join('\n'));
+}
