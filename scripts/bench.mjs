@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Benchmark: how long `create --yes --no-install --no-git` takes to render and write a
-// project, against a bare `node -e 0` start, paired run by run; then the tarball size.
-//   npm run bench              (RUNS=15 npm run bench for more runs)
+// Benchmark of the CLI's own work, without installing anything: each run of
+//   create <dir> --services ... --yes --no-install --no-git --package-manager uv
+// is paired with a bare `node -e 0` (Node's start-up) and with the same command in
+// --dry-run (start-up + rendering the plan, no writes). Medians over RUNS pairs (default 9);
+// the ratio is create / node, per pair. Then the size of the npm tarball.
+//   npm run bench            RUNS=15 npm run bench
+// --package-manager is given so that no `uv --version` probe is timed: on some machines uv
+// is a shell shim that costs more than the whole render.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,41 +33,34 @@ const median = (values) => {
 };
 
 function bench(label, services) {
-  const baseline = [];
+  const node = [];
+  const dry = [];
   const create = [];
   const ratios = [];
   let files = 0;
   for (let i = 0; i < runs; i++) {
-    // Pairs alternate their order so neither side always runs on a warmer machine.
-    const target = `p${label.replace(/\W/g, '')}${i}`;
-    const args = [bin, target, '--services', services, '--yes', '--no-install', '--no-git'];
-    let b;
-    let c;
-    if (i % 2 === 0) {
-      b = time(['-e', '0']);
-      c = time(args);
-    } else {
-      c = time(args);
-      b = time(['-e', '0']);
-    }
-    baseline.push(b);
-    create.push(c);
-    ratios.push(c / b);
-    if (i === 0) files = Number(execFileSync('find', [target, '-type', 'f'], { cwd: work, encoding: 'utf8' }).trim().split('\n').length);
+    const target = `p${i}`;
+    const args = (dir) => [bin, dir, '--services', services, '--yes', '--no-install', '--no-git', '--package-manager', 'uv'];
+    // The order rotates so that no command always runs first (on a colder machine).
+    const steps = [() => node.push(time(['-e', '0'])), () => dry.push(time([...args(`dry${i}`), '--dry-run'])), () => create.push(time(args(target)))];
+    for (let k = 0; k < steps.length; k++) steps[(i + k) % steps.length]();
+    ratios.push(create.at(-1) / node.at(-1));
+    if (i === 0) files = execFileSync('find', [target, '-type', 'f'], { cwd: work, encoding: 'utf8' }).trim().split('\n').length;
     fs.rmSync(path.join(work, target), { recursive: true, force: true });
   }
-  return { label, files, nodeMs: median(baseline), createMs: median(create), ratio: median(ratios), renderMs: median(create) - median(baseline) };
+  return { label, files, node: median(node), dry: median(dry), create: median(create), ratio: median(ratios) };
 }
 
 const names = (count) => Array.from({ length: count }, (_, i) => `svc${i + 1}`).join(',');
 const rows = [bench('default (users,orders)', 'users,orders'), bench('10 services', names(10)), bench('50 services', names(50))];
 fs.rmSync(work, { recursive: true, force: true });
 
-console.log(`median of ${runs} paired runs (create --yes --no-install --no-git vs node -e 0)`);
-console.log('project                   files  node -e 0   create   create-node  ratio');
+const ms = (value) => `${value.toFixed(0)}ms`.padStart(8);
+console.log(`medians of ${runs} runs; render = dry-run - node, write = create - dry-run`);
+console.log(`${'project'.padEnd(24)}  files  node -e 0  dry-run   create   render    write   create/node`);
 for (const row of rows) {
   console.log(
-    `${row.label.padEnd(24)} ${String(row.files).padStart(6)} ${row.nodeMs.toFixed(1).padStart(8)}ms ${row.createMs.toFixed(1).padStart(7)}ms ${row.renderMs.toFixed(1).padStart(9)}ms ${row.ratio.toFixed(2).padStart(6)}x`,
+    `${row.label.padEnd(24)} ${String(row.files).padStart(6)} ${ms(row.node)} ${ms(row.dry)} ${ms(row.create)} ${ms(row.dry - row.node)} ${ms(row.create - row.dry)}   ${row.ratio.toFixed(2)}x`,
   );
 }
 

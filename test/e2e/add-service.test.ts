@@ -1,0 +1,45 @@
+/**
+ * End to end: create a project with one service, add two more (one on PostgreSQL), and the
+ * whole project installs and passes its tests, the root status and peers checks included.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { realDatabaseEnv } from '../helpers/databases.js';
+
+const work = tempDir('e2e-add');
+const project = path.join(work, 'shop');
+const env = { CI: '1', ...realDatabaseEnv() };
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('create with one service, then add-service twice', () => {
+  const runs: Array<Awaited<ReturnType<typeof runCli>>> = [];
+  beforeAll(async () => {
+    runs.push(await runCli(['shop', '--services', 'users', '--yes'], { cwd: work, env, timeout: 10 * 60_000 }));
+    const commit = ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', 'wip'];
+    for (const args of [['orders', '--db', 'postgres'], ['catalog', '--entity', 'product']]) {
+      runs.push(await runCli(['add-service', ...args, '--yes'], { cwd: project, env, timeout: 10 * 60_000 }));
+      await execa('git', ['add', '-A'], { cwd: project });
+      await execa('git', commit, { cwd: project });
+    }
+  });
+
+  it('each step installs and passes the whole project\'s tests', () => {
+    for (const run of runs) {
+      expect(run.exitCode, run.all).toBe(0);
+      expect(run.all).toMatch(/Tests passed/);
+      expect(run.all).not.toMatch(/Skipped \d+ test/);
+    }
+  });
+
+  it('runs the root status and peers checks on every service, the added ones included', async () => {
+    const result = await execa('.venv/bin/python', ['-m', 'pytest', '-v', 'tests'], { cwd: project, env, reject: false, all: true });
+    expect(result.exitCode, result.all).toBe(0);
+    for (const name of ['users', 'orders', 'catalog']) {
+      expect(result.all).toMatch(new RegExp(`test_service_is_ready\\[${name}\\] PASSED`));
+    }
+    expect(result.all).toMatch(/peers.*PASSED/);
+  });
+});
