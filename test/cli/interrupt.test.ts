@@ -1,0 +1,100 @@
+/**
+ * Ctrl-C and SIGTERM at each stage of a run: before the project is in place nothing is left;
+ * after, the project is complete and the message says how to finish. Exit code 130.
+ * Slow stages are simulated with fake tools on PATH, so a signal lands inside them for sure.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { binPath, hashTree, listFiles, tempDir } from '../helpers/cli.js';
+
+const work = tempDir('signals');
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** A folder of fake tools; `marker` is touched when a tool starts, so the test knows when. */
+function fakeTools(scripts: Record<string, string>): { dir: string; marker: string } {
+  const dir = fs.mkdtempSync(path.join(work, '.bin-'));
+  const marker = path.join(dir, 'started');
+  for (const [name, body] of Object.entries(scripts)) {
+    fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body.replaceAll('$MARKER', marker)}\n`, { mode: 0o755 });
+  }
+  return { dir, marker };
+}
+
+async function interruptWhenStarted(args: string[], cwd: string, tools: { dir: string; marker: string }, signal: NodeJS.Signals) {
+  const child = execa('node', [binPath, ...args], {
+    cwd,
+    env: { NO_COLOR: '1', CI: '1', PATH: `${tools.dir}:${process.env.PATH}` },
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+  });
+  const deadline = Date.now() + 20_000;
+  while (!fs.existsSync(tools.marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(fs.existsSync(tools.marker), 'the slow step never started').toBe(true);
+  child.kill(signal);
+  return child;
+}
+
+const sleeper = 'touch "$MARKER"; sleep 30';
+/** make: install targets succeed at once, `make test` hangs. */
+const makeHangingOnTest = `case "$*" in *test*) touch "$MARKER"; sleep 30;; *) exit 0;; esac`;
+const uvVersionOnly = 'if [ "$1" = "--version" ]; then echo "uv 0.0.0"; exit 0; fi; exit 0';
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('create, %s', (signal) => {
+  it('before writing (while probing for uv): nothing is left', async () => {
+    const cwd = fs.mkdtempSync(path.join(work, 'a-'));
+    const tools = fakeTools({ uv: sleeper });
+    const run = await interruptWhenStarted(['demo', '--yes'], cwd, tools, signal);
+    expect(run.exitCode).toBe(130);
+    expect(run.all).toMatch(/Cancelled: nothing was written/);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  it('during install: the project is complete and the message says how to finish', async () => {
+    const cwd = fs.mkdtempSync(path.join(work, 'b-'));
+    const tools = fakeTools({ uv: uvVersionOnly, make: `if [ "$1" = "--version" ]; then exit 0; fi; ${sleeper}` });
+    const run = await interruptWhenStarted(['demo', '--yes', '--no-git', '--package-manager', 'uv'], cwd, tools, signal);
+    expect(run.exitCode).toBe(130);
+    expect(run.all).toMatch(/the project is complete in demo; finish with: cd demo && make install && make test/);
+    expect(fs.readdirSync(cwd)).toEqual(['demo']);
+    expect(listFiles(path.join(cwd, 'demo'))).toContain('services/orders/app/cmd/api/main.py');
+  });
+
+  it('during the test pass: the message says how to run the tests', async () => {
+    const cwd = fs.mkdtempSync(path.join(work, 'c-'));
+    const tools = fakeTools({ uv: uvVersionOnly, make: `if [ "$1" = "--version" ]; then exit 0; fi; ${makeHangingOnTest}` });
+    const run = await interruptWhenStarted(['demo', '--yes', '--no-git', '--package-manager', 'uv'], cwd, tools, signal);
+    expect(run.exitCode).toBe(130);
+    expect(run.all).toMatch(/Interrupted during the tests: .* run them with: cd demo && make test/);
+  });
+});
+
+describe('add-service, SIGINT', () => {
+  it('during install: the service is added completely, and the message says how to finish', async () => {
+    const cwd = fs.mkdtempSync(path.join(work, 'd-'));
+    await execa('node', [binPath, 'shop', '--services', 'users', '--yes', '--no-install'], { cwd });
+    const project = path.join(cwd, 'shop');
+    const before = listFiles(project);
+    const tools = fakeTools({ uv: uvVersionOnly, make: `if [ "$1" = "--version" ]; then exit 0; fi; ${sleeper}` });
+    const run = await interruptWhenStarted(['add-service', 'orders', '--yes'], project, tools, 'SIGINT');
+    expect(run.exitCode).toBe(130);
+    expect(run.all).toMatch(/orders was added; finish with: make install-service-orders && make test/);
+    const after = listFiles(project);
+    expect(after.filter((file) => !before.includes(file)).every((file) => file.startsWith('services/orders/'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(project, '.layered-backend.json'), 'utf8')).services).toHaveLength(2);
+    expect(after.some((file) => file.includes('staging'))).toBe(false);
+  });
+
+  it('before the change (while checking git): the project is exactly as before', async () => {
+    const cwd = fs.mkdtempSync(path.join(work, 'e-'));
+    await execa('node', [binPath, 'shop', '--services', 'users', '--yes', '--no-install'], { cwd });
+    const project = path.join(cwd, 'shop');
+    const hash = hashTree(project);
+    const tools = fakeTools({ git: sleeper });
+    const run = await interruptWhenStarted(['add-service', 'orders', '--yes', '--no-install'], project, tools, 'SIGINT');
+    expect(run.exitCode).toBe(130);
+    expect(hashTree(project)).toBe(hash);
+  });
+});
