@@ -19,6 +19,12 @@ const RESERVED_SERVICE_NAMES = new Set([
 ]);
 
 export const MAX_NAME_LENGTH = 40;
+/**
+ * Entity names appear in class names and signatures of the generated code (e.g.
+ * `OrderLineItemAlreadyExistsError`); beyond this length those lines outgrow the formatter's
+ * 100 columns and the generated code would no longer pass `ruff format --check`.
+ */
+export const MAX_ENTITY_LENGTH = 25;
 
 /** `My Service` -> `my-service`: what we suggest when a name is rejected. */
 export function suggestName(raw: string): string {
@@ -95,7 +101,9 @@ export function entityNameProblem(entity: string): string | undefined {
     const hint = suggestion && suggestion !== entity ? ` Try "${suggestion}".` : '';
     return `"${entity}" is not a valid entity name: use lower-case letters, digits and single "_" (e.g. "order_item").${hint}`;
   }
-  if (entity.length > MAX_NAME_LENGTH) return `"${entity}" is longer than ${MAX_NAME_LENGTH} characters.`;
+  if (entity.length > MAX_ENTITY_LENGTH) {
+    return `"${entity}" is ${entity.length} characters long; entity names are limited to ${MAX_ENTITY_LENGTH}. Name the entity explicitly, e.g. name:entity.`;
+  }
   if (PYTHON_KEYWORDS.has(entity)) return `"${entity}" is a Python keyword. Try "${entity}_item".`;
   if (entity === 'base' || entity === 'health') {
     return `"${entity}" clashes with a module every service already has. Try "${entity}_item".`;

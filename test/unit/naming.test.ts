@@ -119,3 +119,12 @@ describe('derived forms', () => {
     expect(serviceNameProblem(suggestName('Crème Brûlée'))).toBeUndefined();
   });
 });
+
+describe('entity length', () => {
+  it('limits entity names to 25 characters, and derives item from longer service names', () => {
+    expect(entityNameProblem('a'.repeat(25))).toBeUndefined();
+    expect(entityNameProblem('a'.repeat(26))).toMatch(/26 characters long; entity names are limited to 25/);
+    expect(defaultEntity('customer-loyalty-programme-accounts')).toBe('item');
+    expect(defaultEntity('loyalty-accounts')).toBe('loyalty_account');
+  });
+});
