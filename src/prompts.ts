@@ -13,6 +13,7 @@ import {
   DATABASES,
   type CreateFlags,
   type Database,
+  type Framework,
   type PackageManager,
 } from './options.js';
 import { databaseLabel } from './databases.js';
@@ -83,6 +84,19 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
           const parsed = parseServices(value || DEFAULT_SERVICES, flags.db ?? DEFAULT_DATABASE);
           return typeof parsed === 'string' ? parsed : undefined;
         },
+      }),
+    );
+  }
+
+  if (!input.given.has('framework')) {
+    flags.framework = answered(
+      await clack.select<Framework>({
+        message: 'HTTP framework?',
+        initialValue: 'fastapi',
+        options: [
+          { value: 'fastapi', label: 'FastAPI', hint: 'Depends(), Pydantic everywhere' },
+          { value: 'litestar', label: 'Litestar', hint: 'Provide(), controllers' },
+        ],
       }),
     );
   }
