@@ -48,6 +48,31 @@ describe('create demo --yes (FastAPI + SQLite, uv)', () => {
     expect(lint.exitCode, lint.all).toBe(0);
   });
 
+  it('fails lint-imports on a forbidden import, and passes again once it is removed', async () => {
+    const service = path.join(project, 'services/users');
+    const lintImports = () => execa('.venv/bin/lint-imports', ['--no-logo'], { cwd: service, reject: false, all: true });
+    const forbidden: Array<[string, string, RegExp]> = [
+      ['app/api/v1/users.py', 'from app.repository.user import UserRepository', /app\.api\.v1\.users -> app\.repository\.user/],
+      ['app/services/user.py', 'import fastapi', /app\.services\.user -> fastapi/],
+    ];
+    for (const [file, line, broken] of forbidden) {
+      const full = path.join(service, file);
+      const original = fs.readFileSync(full, 'utf8');
+      fs.writeFileSync(full, `${original}\n${line}  # noqa: E402, F401\n`);
+      try {
+        const result = await lintImports();
+        expect(result.exitCode).not.toBe(0);
+        expect(result.all).toMatch(/BROKEN/);
+        expect(result.all).toMatch(broken);
+      } finally {
+        fs.writeFileSync(full, original);
+      }
+    }
+    const clean = await lintImports();
+    expect(clean.all).toMatch(/0 broken/);
+    expect(clean.exitCode).toBe(0);
+  });
+
   it.runIf(toolAvailable('docker-compose'))('has a compose file that validates', async () => {
     const config = await execa('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: project, reject: false, all: true });
     expect(config.exitCode, config.all).toBe(0);

@@ -1,8 +1,10 @@
 /**
- * End to end on real servers: PostgreSQL and MariaDB on this machine. Each project is
- * generated and installed by the CLI, whose first test pass runs against the servers with
- * REQUIRE_DB=1 (a skipped database test would fail it). Then migrations are checked for
- * drift and a service is booted on a fresh database and driven over HTTP.
+ * The framework x database matrix, end to end on real servers (PostgreSQL and MariaDB on
+ * this machine). Each project is generated and installed by the CLI, whose first test pass
+ * runs against the servers with REQUIRE_DB=1 (a skipped database test would fail it). A
+ * mixed project per framework holds one service per engine, so every framework x database
+ * combination is generated, installed, linted and tested. Then migrations are checked for
+ * drift and services are booted on fresh databases and driven over HTTP.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,30 +26,38 @@ interface Case {
   lint: boolean;
 }
 
+const mixedServers = (): Case['servers'] => [
+  { name: 'users', envPrefix: 'USERS_', routePath: 'users', kind: 'postgres' },
+  { name: 'orders', envPrefix: 'ORDERS_', routePath: 'order-items', kind: 'mysql' },
+];
+
 const CASES: Case[] = [
   {
-    project: 'pg',
+    project: 'fastapi-mixed',
+    args: ['--framework', 'fastapi', '--services', 'users@postgres,orders:order_item@mysql,notes'],
+    servers: mixedServers(),
+    lint: true,
+  },
+  {
+    project: 'litestar-mixed',
+    args: ['--framework', 'litestar', '--services', 'users@postgres,orders:order_item@mysql,notes'],
+    servers: mixedServers(),
+    lint: true,
+  },
+  {
+    project: 'fastapi-pg',
     args: ['--db', 'postgres'],
     servers: [{ name: 'users', envPrefix: 'USERS_', routePath: 'users', kind: 'postgres' }],
     lint: false,
   },
   {
-    project: 'my',
-    args: ['--db', 'mysql', '--services', 'orders,categories'],
+    project: 'litestar-my',
+    args: ['--framework', 'litestar', '--db', 'mysql', '--services', 'orders,categories'],
     servers: [
       { name: 'orders', envPrefix: 'ORDERS_', routePath: 'orders', kind: 'mysql' },
       { name: 'categories', envPrefix: 'CATEGORIES_', routePath: 'categories', kind: 'mysql' },
     ],
     lint: false,
-  },
-  {
-    project: 'mixed',
-    args: ['--services', 'users@postgres,orders:order_item@mysql,notes'],
-    servers: [
-      { name: 'users', envPrefix: 'USERS_', routePath: 'users', kind: 'postgres' },
-      { name: 'orders', envPrefix: 'ORDERS_', routePath: 'order-items', kind: 'mysql' },
-    ],
-    lint: true,
   },
 ];
 
@@ -72,6 +82,7 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
 
   it.runIf(lint)('passes make lint', async () => {
     const result = await execa('make', ['lint'], { cwd: dir, reject: false, all: true });
+    expect(result.all).toMatch(/Contracts: \d+ kept, 0 broken/);
     expect(result.exitCode, result.all).toBe(0);
   });
 
@@ -116,6 +127,15 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
     } finally {
       await running.stop();
     }
+  });
+});
+
+describe('a Litestar project created as a new user would', () => {
+  it('passes its first test pass', async () => {
+    const run = await runCli(['ls-demo', '--framework', 'litestar', '--yes'], { cwd: work, timeout: 10 * 60_000, env: { CI: '1' } });
+    expect(run.all).toMatch(/Tests passed/);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.all).not.toMatch(/\d+ (failed|skipped)/);
   });
 });
 
