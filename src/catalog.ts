@@ -33,8 +33,9 @@ const FRAMEWORK_DEPENDENCIES: Record<Framework, string[]> = {
   // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
   // that the transaction is committed before the response is sent.
   fastapi: ['fastapi>=0.121', 'uvicorn[standard]>=0.32'],
-  // 2.15 added `ASGIMiddleware`, the base class of the middlewares.
-  litestar: ['litestar>=2.15', 'uvicorn[standard]>=0.32'],
+  // 2.23 added the explicit markers the routes use (`NamedDependency`, `JSONBody`); the
+  // inferred forms they replace are deprecated and stop working in Litestar 3.
+  litestar: ['litestar>=2.23', 'uvicorn[standard]>=0.32'],
 };
 
 const DATABASE_DEPENDENCIES: Record<Database, string[]> = {

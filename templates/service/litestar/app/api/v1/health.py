@@ -1,0 +1,35 @@
+"""Health endpoints: /health (liveness), /health/ready (readiness), /health/peers."""
+
+from litestar import Controller, Response, get, status_codes
+from litestar.di import NamedDependency, Provide
+from litestar.openapi import ResponseSpec
+from shared_schemas import CheckStatus, HealthReport, PeersReport
+
+from app.dependencies.health import provide_health_service
+from app.services.health import HealthService
+
+
+def status_of(report: HealthReport | PeersReport) -> int:
+    ok = report.status is CheckStatus.OK
+    return status_codes.HTTP_200_OK if ok else status_codes.HTTP_503_SERVICE_UNAVAILABLE
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ("health",)
+    # Litestar reads this once, at startup.
+    dependencies = {"service": Provide(provide_health_service, sync_to_thread=False)}  # noqa: RUF012
+
+    @get()
+    async def liveness(self, service: NamedDependency[HealthService]) -> HealthReport:
+        return service.liveness()
+
+    @get("/ready", responses={503: ResponseSpec(HealthReport, description="Not ready")})
+    async def readiness(self, service: NamedDependency[HealthService]) -> Response[HealthReport]:
+        report = await service.readiness()
+        return Response(report, status_code=status_of(report))
+
+    @get("/peers", responses={503: ResponseSpec(PeersReport, description="A peer is down")})
+    async def peers(self, service: NamedDependency[HealthService]) -> Response[PeersReport]:
+        report = await service.peers()
+        return Response(report, status_code=status_of(report))

@@ -1,0 +1,1 @@
+"""The HTTP API entry point: `python -m app.cmd.api.main`."""

@@ -1,0 +1,1 @@
+"""What happens when the application starts and stops."""

@@ -1,0 +1,21 @@
+"""The database engine, open while the application runs."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+
+from app.core.database import create_engine, create_session_factory
+
+
+@asynccontextmanager
+async def database(app: Litestar) -> AsyncIterator[None]:
+    # Creating the engine does not connect yet: the service starts even when the database
+    # is down, and /health/ready reports it.
+    engine = create_engine(app.state.settings.database_url)
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    try:
+        yield
+    finally:
+        await engine.dispose()
