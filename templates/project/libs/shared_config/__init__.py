@@ -3,6 +3,7 @@
 from shared_config.base_settings import Environment, ServiceSettings
 from shared_config.constants import (
     DEFAULT_PAGE_LIMIT,
+    MAX_ID,
     MAX_PAGE_LIMIT,
     PLACEHOLDER_SECRET_KEY,
     REQUEST_ID_HEADER,
@@ -10,6 +11,7 @@ from shared_config.constants import (
 
 __all__ = [
     "DEFAULT_PAGE_LIMIT",
+    "MAX_ID",
     "MAX_PAGE_LIMIT",
     "PLACEHOLDER_SECRET_KEY",
     "REQUEST_ID_HEADER",

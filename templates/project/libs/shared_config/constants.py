@@ -9,6 +9,10 @@ REQUEST_ID_HEADER: Final = "X-Request-ID"
 DEFAULT_PAGE_LIMIT: Final = 20
 MAX_PAGE_LIMIT: Final = 100
 
+# The largest id (and offset) a request may carry: the maximum of an SQL INTEGER column.
+# A larger number is rejected as invalid input (422) before it can overflow the database.
+MAX_ID: Final = 2**31 - 1
+
 # The secret key written to .env.example. Services refuse to start with it (or with any
 # short key) outside development.
 PLACEHOLDER_SECRET_KEY: Final = "change-me"
