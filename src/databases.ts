@@ -38,6 +38,11 @@ export interface ServerContext {
   /** MySQL's root password (its image insists on one); absent for PostgreSQL. */
   rootPassword: string | undefined;
   name: string;
+  /**
+   * MySQL GRANT pattern matching the throwaway databases the tests create
+   * (`<name>_test_<hex>`), with `_` escaped: unescaped, it is a one-character wildcard.
+   */
+  testDatabasePattern: string;
   /** Variables compose interpolates from the root .env: `USERS_DB_PASSWORD`, ... */
   passwordVariable: string;
   rootPasswordVariable: string | undefined;
@@ -93,6 +98,7 @@ export function databaseContext(
     password,
     rootPassword: db === 'mysql' ? rootPassword : undefined,
     name: service.module,
+    testDatabasePattern: `${service.module}_test_%`.replace(/_/g, '\\_'),
     passwordVariable: `${service.envPrefix}DB_PASSWORD`,
     rootPasswordVariable: db === 'mysql' ? `${service.envPrefix}DB_ROOT_PASSWORD` : undefined,
   };

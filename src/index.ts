@@ -34,7 +34,15 @@ function onSignal(signal: NodeJS.Signals): void {
   process.exit(130);
 }
 
+/** Output piped into a reader that stopped (`| head`) is not an error of ours. */
+function onOutputError(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+}
+
 export async function main(argv: string[] = process.argv): Promise<number> {
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const program = buildProgram(VERSION, makeEnv).exitOverride();

@@ -8,10 +8,14 @@ import { MANIFEST_FILE } from '../context.js';
 import { mergeInto, type Plan } from './plan.js';
 import { renderLayers, templatesRoot } from './templates.js';
 
-/** The layers a service is rendered from, in order: base, framework overlay, database overlay. */
+/**
+ * The layers a service is rendered from, in order: base, framework overlay, what every
+ * database server shares (PostgreSQL and MySQL, not SQLite), the database overlay.
+ */
 export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'>): string[] => [
   'service/base',
   `service/${service.framework}`,
+  ...(service.db === 'sqlite' ? [] : ['service/server']),
   `service/${service.db}`,
 ];
 

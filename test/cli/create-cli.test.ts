@@ -24,7 +24,8 @@ describe('create: information', () => {
   it('shows help with examples', async () => {
     const run = await runCli(['--help'], { cwd: work });
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/Usage: create-layered-backend \[options\] \[directory\]/);
+    expect(run.stdout).toMatch(/Usage: create-layered-backend \[options\] \[command\] \[directory\]/);
+    expect(run.stdout).toMatch(/^\s+add-service \[options\] <name>\s+Add a service/m);
     expect(run.stdout).toMatch(/Examples:\n\s+\$ npx create-layered-backend my-project/);
     expect(run.stdout).toMatch(/--package-manager <name>/);
   });

@@ -7,7 +7,11 @@ Each service runs from its own directory with its own virtual environment
 (.layered-backend.json) gives it, with the URLs of all the others as its peers.
 
 The root tests use `running_stack(..., isolated=True)` instead: free ports and
-throwaway databases, so they never touch development data. Standard library only.
+throwaway databases, so they never touch development data. A service on SQLite gets a new
+file; a service on a database server (PostgreSQL, MySQL) gets a new database on the
+server its tests use (TEST_DATABASE_URL, TEST_POSTGRES_URL / TEST_MYSQL_URL, or its own
+container: see services/<name>/tests/database_server.py), dropped at the end.
+Standard library only.
 """
 
 import json
@@ -20,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +33,13 @@ from typing import IO
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".layered-backend.json"
 STARTUP_TIMEOUT_SECONDS = 60.0
+# Exit status of `python -m tests.database create` in a service when its database server
+# cannot be used (services/<name>/tests/database_server.py).
+DATABASE_UNAVAILABLE_EXIT_STATUS = 3
+
+
+class DatabaseUnavailable(RuntimeError):  # noqa: N818 (a condition, not a programming error)
+    """A service's database server cannot be used; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -92,17 +104,25 @@ def running_stack(
 
     isolated=False: the manifest's ports and each service's own database (from its .env);
     output goes to this terminal.
-    isolated=True: free ports, a new SQLite database per service in `work_dir` (services
-    on a database server keep the one their .env names), and output to log files there.
+    isolated=True: free ports, a new database per service (a SQLite file in `work_dir`, or
+    a database created on the service's test server and dropped on exit), and output to
+    log files in `work_dir`. Raises DatabaseUnavailable when a service's database server
+    cannot be used.
     """
     if isolated and work_dir is None:
         raise ValueError("an isolated stack needs a work_dir")
     ports = {service.name: free_port() if isolated else service.port for service in services}
     stack = Stack(urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
     logs: dict[str, IO[bytes]] = {}
+    databases: dict[Service, str] = {}
     try:
-        for service in services:
-            env = service_environment(service, services, stack.urls, isolated, work_dir)
+
+        def start(service: Service) -> None:
+            if isolated and service.db != "sqlite":
+                databases[service] = create_test_database(service)
+            env = service_environment(
+                service, services, stack.urls, work_dir, databases.get(service)
+            )
             log: IO[bytes] | None = None
             if work_dir is not None:
                 log = logs[service.name] = (work_dir / f"{service.name}.log").open("wb")
@@ -117,6 +137,11 @@ def running_stack(
                 # stops every service in order.
                 start_new_session=True,
             )
+
+        # Side by side: each step mostly waits for a subprocess (database, migrations).
+        with ThreadPoolExecutor(max_workers=max(len(services), 1)) as pool:
+            for future in [pool.submit(start, service) for service in services]:
+                future.result()
         for service in services:
             wait_until_ready(service, stack, work_dir)
         yield stack
@@ -125,16 +150,23 @@ def running_stack(
             stop(process)
         for log_file in logs.values():
             log_file.close()
+        with ThreadPoolExecutor(max_workers=max(len(databases), 1)) as pool:
+            for service, url in databases.items():
+                pool.submit(drop_test_database, service, url)
 
 
 def service_environment(
     service: Service,
     services: list[Service],
     urls: dict[str, str],
-    isolated: bool,
     work_dir: Path | None,
+    database_url: str | None,
 ) -> dict[str, str]:
-    """The process environment of `service`: settings set here win over its .env."""
+    """The process environment of `service`: settings set here win over its .env.
+
+    With a `work_dir` (an isolated stack), the service's database is replaced: by
+    `database_url`, or by a new SQLite file there.
+    """
     prefix = service.env_prefix
     peers = {other.name: urls[other.name] for other in services if other != service}
     env = {
@@ -143,14 +175,53 @@ def service_environment(
         f"{prefix}PORT": urls[service.name].rsplit(":", 1)[1],
         f"{prefix}PEERS": json.dumps(peers),
     }
-    if isolated and work_dir is not None and service.db == "sqlite":
+    if database_url is not None:
+        env[f"{prefix}DATABASE_URL"] = database_url
+    elif work_dir is not None and service.db == "sqlite":
         env[f"{prefix}DATABASE_URL"] = f"sqlite+aiosqlite:///{work_dir / service.module}.db"
     return env
 
 
-def migrate(service: Service, env: dict[str, str], log: IO[bytes] | None) -> None:
+def require_environment(service: Service) -> None:
     if not service.python.exists():
         raise RuntimeError(f"{service.python} does not exist: run `make install` first")
+
+
+def create_test_database(service: Service) -> str:
+    """A new, empty database for `service` on its test server; returns its URL."""
+    require_environment(service)
+    # The service's own code knows its engine and where its tests may create databases.
+    result = subprocess.run(
+        [str(service.python), "-m", "tests.database", "create"],
+        cwd=service.directory,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == DATABASE_UNAVAILABLE_EXIT_STATUS:
+        raise DatabaseUnavailable(f"{service.name}: {result.stderr.strip()}")
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"creating a test database for {service.name} failed:\n{result.stderr.strip()}"
+        )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def drop_test_database(service: Service, url: str) -> None:
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    result = subprocess.run(
+        [str(service.python), "-m", "tests.database", "drop", name],
+        cwd=service.directory,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        print(f"could not drop {name} ({service.name}): {result.stderr.strip()}", file=sys.stderr)
+
+
+def migrate(service: Service, env: dict[str, str], log: IO[bytes] | None) -> None:
+    require_environment(service)
     subprocess.run(
         [str(service.python), "-m", "alembic", "upgrade", "head"],
         cwd=service.directory,

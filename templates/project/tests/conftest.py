@@ -2,6 +2,9 @@
 
 By default the tests start every service listed in .layered-backend.json (see
 scripts/stack.py) on free ports with throwaway databases, and stop them afterwards.
+A service on a database server gets a database created for the run on the server its own
+tests use; when that server cannot be reached the tests are skipped, saying how to start
+it (with REQUIRE_DB=1 they fail instead).
 To test a stack that is already running instead (for example `docker compose up
 --wait`), set STACK_RUNNING=1: the services are then expected on the manifest's ports
 of STACK_HOST (default 127.0.0.1).
@@ -9,12 +12,20 @@ of STACK_HOST (default 127.0.0.1).
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import NoReturn
 
 import httpx
 import pytest
-from stack import Service, read_services, running_stack
+from stack import DatabaseUnavailable, Service, read_services, running_stack
 
 SERVICES = read_services()
+
+
+def skip_or_fail(message: str) -> NoReturn:
+    if os.environ.get("REQUIRE_DB", "").lower() not in {"", "0", "false", "no"}:
+        pytest.fail(f"{message} (REQUIRE_DB is set)", pytrace=False)
+    pytest.skip(message)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -31,7 +42,13 @@ def urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         yield {service.name: f"http://{host}:{service.port}" for service in SERVICES}
         return
     work_dir = tmp_path_factory.mktemp("stack")
-    with running_stack(SERVICES, isolated=True, work_dir=work_dir) as stack:
+    with ExitStack() as exit_stack:
+        try:
+            stack = exit_stack.enter_context(
+                running_stack(SERVICES, isolated=True, work_dir=work_dir)
+            )
+        except DatabaseUnavailable as error:
+            skip_or_fail(f"the end-to-end tests need a database for {error}")
         yield stack.urls
 
 

@@ -6,11 +6,15 @@ The URL is the service's `database_url` setting, unless the caller set
 
 import asyncio
 from logging.config import fileConfig
+from typing import Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
+from app.models.base import UtcDateTime
 from app.core.settings import get_settings
 from app.models import Base
 
@@ -37,10 +41,26 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def render_item(kind: str, item: object, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Write the model's own column types in new migrations as plain SQLAlchemy types.
+
+    A migration must keep working when the models change later, so it does not import
+    them: a `UtcDateTime` column becomes the types it stands for on each database.
+    """
+    if kind == "type" and isinstance(item, UtcDateTime):
+        autogen_context.imports.add("from sqlalchemy.dialects import mysql")
+        return (
+            "sa.DateTime(timezone=True).with_variant("
+            'mysql.DATETIME(timezone=True, fsp=6), "mysql", "mariadb")'
+        )
+    return False  # the default rendering
+
+
 def do_run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=render_item,
         # SQLite cannot alter most of a table in place; batch mode recreates it instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )
@@ -49,7 +69,8 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = create_async_engine(database_url())
+    # No pool: the migrations use one connection, closed at the end.
+    engine = create_async_engine(database_url(), poolclass=NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)
     await engine.dispose()

@@ -1,7 +1,8 @@
 """Fixtures shared by the tests of this service.
 
-Every test gets a fresh, empty database (`database_url`, from tests/database.py) so
-tests never see each other's rows.
+Every test starts on an empty database (`database_url`, from tests/database.py: a new
+SQLite file, or the tables of a server database emptied after each test), so tests never
+see each other's rows.
 """
 
 from collections.abc import AsyncIterator

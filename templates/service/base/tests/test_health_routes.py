@@ -34,6 +34,7 @@ async def test_readiness_is_503_when_the_database_does_not_answer(
     body = response.json()
     assert body["status"] == "unavailable"
     assert body["checks"] == {"database": "unavailable"}
+    assert body["detail"].startswith("The database is unavailable")
 
 
 async def test_peers_without_peers_is_ok(client: httpx.AsyncClient) -> None:

@@ -46,16 +46,16 @@ async def run_on(database_url: str, check: Callable[[Connection], T]) -> T:
 
 
 # Sync tests: Alembic's env.py starts its own event loop.
-def test_upgrade_head_matches_the_models(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+def test_upgrade_head_matches_the_models(empty_database_url: str) -> None:
+    command.upgrade(alembic_config(empty_database_url), "head")
 
-    assert asyncio.run(run_on(database_url, differences)) == []
+    assert asyncio.run(run_on(empty_database_url, differences)) == []
 
 
-def test_downgrade_removes_every_table(database_url: str) -> None:
-    config = alembic_config(database_url)
+def test_downgrade_removes_every_table(empty_database_url: str) -> None:
+    config = alembic_config(empty_database_url)
     command.upgrade(config, "head")
 
     command.downgrade(config, "base")
 
-    assert asyncio.run(run_on(database_url, table_names)) == ["alembic_version"]
+    assert asyncio.run(run_on(empty_database_url, table_names)) == ["alembic_version"]

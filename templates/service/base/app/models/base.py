@@ -3,8 +3,9 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Deterministic constraint names, so that migrations can refer to (and drop) them on
 # every database.
@@ -28,13 +29,19 @@ def utc_now() -> datetime:
 class UtcDateTime(TypeDecorator[datetime]):
     """A timestamp that is always timezone-aware UTC in Python.
 
-    Some databases (SQLite, MySQL) do not store the timezone and give back naive values;
-    this type converts on the way in and marks them as UTC on the way out, so the API
-    returns the same format whatever the database.
+    PostgreSQL stores it as `timestamp with time zone`. SQLite and MySQL have no such type:
+    they store the UTC time without its zone and give back naive values, which are marked
+    as UTC again on the way out, so the API returns the same format whatever the database.
+    MySQL keeps the microseconds too (DATETIME(6)): a plain DATETIME would round them off.
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[datetime]:
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(timezone=True, fsp=6))
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is not None:
@@ -42,8 +49,8 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
+        if value is not None:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
 
 

@@ -1,12 +1,17 @@
 """Checks that the database answers."""
 
+import asyncio
 import logging
 
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 logger = logging.getLogger(__name__)
+
+# A database that takes longer than this to answer `SELECT 1` is as good as down; the
+# container health check (2 s) gets a 503 rather than no answer.
+CHECK_TIMEOUT_SECONDS = 1.5
 
 
 class HealthRepository:
@@ -15,11 +20,27 @@ class HealthRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
-    async def database_is_available(self) -> bool:
+    async def database_problem(self) -> str | None:
+        """None when the database answers; otherwise what went wrong, in a few words."""
         try:
-            async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError):
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+                async with self.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except TimeoutError:
+            logger.warning("The database did not answer within %s s", CHECK_TIMEOUT_SECONDS)
+            return f"no answer within {CHECK_TIMEOUT_SECONDS} s"
+        except (SQLAlchemyError, OSError) as error:
             logger.warning("The database did not answer the health check", exc_info=True)
-            return False
-        return True
+            return error_kind(error)
+        return None
+
+
+def error_kind(error: BaseException) -> str:
+    """The class of the error (e.g. ConnectionRefusedError), not its message: the message
+    may name hosts and accounts, and a health check's answer is public."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig else error
+    # Drivers wrap the network error that made them fail: that one says most.
+    root = cause
+    while root.__cause__ is not None:
+        root = root.__cause__
+    return type(root if isinstance(root, OSError) else cause).__name__

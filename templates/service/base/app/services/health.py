@@ -27,7 +27,8 @@ class HealthService:
         return HealthReport(service=self.service_name, status=CheckStatus.OK)
 
     async def readiness(self) -> HealthReport:
-        if await self.repository.database_is_available():
+        problem = await self.repository.database_problem()
+        if problem is None:
             return HealthReport(
                 service=self.service_name,
                 status=CheckStatus.OK,
@@ -37,7 +38,7 @@ class HealthService:
             service=self.service_name,
             status=CheckStatus.UNAVAILABLE,
             checks={"database": CheckStatus.UNAVAILABLE},
-            detail="The database did not answer.",
+            detail=f"The database is unavailable: {problem}.",
         )
 
     async def peers(self) -> PeersReport:

@@ -1,0 +1,37 @@
+"""The async SQLAlchemy engine (PostgreSQL, through asyncpg) and the factory of sessions.
+
+Both are created once at startup (see `app.events.database`) and stored on the
+application; each request then gets its own session from the factory.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+# Connections kept open by each process, and extra ones opened under load (closed again
+# when returned). Every process of every replica has its own pool: keep
+# processes x (POOL_SIZE + MAX_OVERFLOW) below the server's max_connections (100 by default).
+POOL_SIZE = 5
+MAX_OVERFLOW = 10
+# How long a request waits for a free connection before failing.
+POOL_TIMEOUT_SECONDS = 10
+# Give up connecting after this long: a readiness check answers instead of hanging.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    return _create_async_engine(
+        database_url,
+        # Test each connection when it leaves the pool and replace it if the server closed
+        # it (a restart, a failover): requests never get a dead connection.
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=MAX_OVERFLOW,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False keeps loaded attributes readable after commit: with asyncio,
+    # reloading them implicitly is not possible.
+    return async_sessionmaker(engine, expire_on_commit=False)
