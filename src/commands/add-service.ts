@@ -207,8 +207,12 @@ async function uncommittedChanges(root: string): Promise<string[]> {
   return status.stdout.split('\n').filter(Boolean);
 }
 
+/** Secrets in dotenv files stay off the screen (and out of CI logs) in a dry run. */
+const hideSecrets = (text: string): string => text.replace(/^([A-Z0-9_]*(?:SECRET|PASSWORD)[A-Z0-9_]*)=.*$/gm, '$1=<hidden>');
+
 function diffOf(file: string, before: string, after: string): string {
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, '', '', { context: 2 })
+  const [a, b] = /(^|\/)\.env$/.test(file) ? [hideSecrets(before), hideSecrets(after)] : [before, after];
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, a, b, '', '', { context: 2 })
     .split('\n')
     .slice(1)
     .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? pc.green(line) : line.startsWith('-') && !line.startsWith('---') ? pc.red(line) : line))

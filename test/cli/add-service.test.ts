@@ -139,6 +139,9 @@ describe('add-service on a hand-edited project', () => {
       expect(dry.stdout).toMatch(/services\/search\/app\/cmd\/api\/main\.py/);
       expect(dry.stdout).toMatch(/Would change docker-compose\.yml/);
       expect(dry.stdout).toMatch(/^\s+\+\s+search:$/m);
+      // Secrets of .env files are not printed.
+      expect(dry.stdout).toMatch(/^\s+USERS_SECRET_KEY=<hidden>$/m);
+      expect(dry.stdout).not.toMatch(/SECRET_KEY=[0-9a-f]{64}/);
       expect(hashTree(project)).toBe(hash);
     });
 
