@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { exerciseCrud } from '../helpers/crud.js';
 import { createDatabase, realDatabaseEnv, type ServerKind } from '../helpers/databases.js';
+import { pythonTools } from '../helpers/pytools.js';
 import { bootService, freePort } from '../helpers/service.js';
 
 const work = tempDir('e2e-db');
@@ -23,7 +24,9 @@ interface Case {
   args: string[];
   /** Services on a server: migrated, checked and booted on a fresh database. */
   servers: Array<{ name: string; envPrefix: string; routePath: string; kind: ServerKind }>;
+  /** Also fuzz every service with schemathesis and scan the code with bandit. */
   lint: boolean;
+  openapi: string;
 }
 
 const mixedServers = (): Case['servers'] => [
@@ -37,18 +40,21 @@ const CASES: Case[] = [
     args: ['--framework', 'fastapi', '--services', 'users@postgres,orders:order_item@mysql,notes'],
     servers: mixedServers(),
     lint: true,
+    openapi: '/openapi.json',
   },
   {
     project: 'litestar-mixed',
     args: ['--framework', 'litestar', '--services', 'users@postgres,orders:order_item@mysql,notes'],
     servers: mixedServers(),
     lint: true,
+    openapi: '/docs/openapi.json',
   },
   {
     project: 'fastapi-pg',
     args: ['--db', 'postgres'],
     servers: [{ name: 'users', envPrefix: 'USERS_', routePath: 'users', kind: 'postgres' }],
     lint: false,
+    openapi: '/openapi.json',
   },
   {
     project: 'litestar-my',
@@ -58,10 +64,11 @@ const CASES: Case[] = [
       { name: 'categories', envPrefix: 'CATEGORIES_', routePath: 'categories', kind: 'mysql' },
     ],
     lint: false,
+    openapi: '/docs/openapi.json',
   },
 ];
 
-describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint }) => {
+describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint, openapi }) => {
   const dir = path.join(work, project);
   let create: Awaited<ReturnType<typeof runCli>>;
 
@@ -84,6 +91,49 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
     const result = await execa('make', ['lint'], { cwd: dir, reject: false, all: true });
     expect(result.all).toMatch(/Contracts: \d+ kept, 0 broken/);
     expect(result.exitCode, result.all).toBe(0);
+  });
+
+  it.runIf(lint)('bandit finds nothing of medium or high severity', async () => {
+    const tools = await pythonTools();
+    const scan = await execa(tools.bin('bandit'), ['-q', '-r', '-ll', 'libs', 'scripts', ...servers.map((s) => `services/${s.name}/app`), 'services/notes/app'], {
+      cwd: dir,
+      reject: false,
+      all: true,
+    });
+    expect(scan.exitCode, scan.all).toBe(0);
+  });
+
+  it.runIf(lint)('survives schemathesis on every service: no 5xx, every response matches its schema', async () => {
+    const tools = await pythonTools();
+    const services = [...servers, { name: 'notes', envPrefix: 'NOTES_', routePath: 'notes', kind: 'sqlite' as const }];
+    for (const service of services) {
+      const database = service.kind === 'sqlite'
+        ? { url: `sqlite+aiosqlite:///${dir}/fuzz-${service.name}.db`, drop: async () => undefined }
+        : await createDatabase(service.kind);
+      const running = await bootService(dir, service, { [`${service.envPrefix}DATABASE_URL`]: database.url });
+      try {
+        const fuzz = await execa(
+          tools.bin('st'),
+          [
+            'run', `${running.baseUrl}${openapi}`,
+            '--checks', 'not_a_server_error,response_schema_conformance',
+            '--max-examples', '30',
+            // /health/peers answers 503 while the other services are down: that is its contract.
+            '--exclude-path', '/health/peers',
+            '--no-color',
+          ],
+          { reject: false, all: true, timeout: 5 * 60_000 },
+        );
+        const cases = /(\d+) generated/.exec(fuzz.all)?.[1];
+        console.log(`schemathesis ${project}/${service.name} (${service.kind}): ${cases ?? '?'} test cases, exit ${fuzz.exitCode}`);
+        expect(fuzz.exitCode, fuzz.all).toBe(0);
+        expect(Number(cases)).toBeGreaterThan(50);
+        expect(running.output()).not.toMatch(/Traceback/);
+      } finally {
+        await running.stop();
+        await database.drop();
+      }
+    }
   });
 
   it('has a compose file that validates', async () => {
