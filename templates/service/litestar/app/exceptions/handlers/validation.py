@@ -37,24 +37,22 @@ def field_errors(exc: ValidationException) -> list[FieldError]:
 def handle_validation_error(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Any]:
-    return problem_response(
-        request,
-        status_code=HTTPStatus.UNPROCESSABLE_ENTITY,
-        title="Unprocessable Content",
-        code="validation_error",
-        detail="The request is invalid; see `errors`.",
-        errors=field_errors(exc),
-    )
+    return invalid_request_response(request, field_errors(exc))
 
 
 def malformed_body_response(request: Request[Any, Any, Any]) -> Response[Any]:
+    body_error = FieldError(loc=["body"], message="The body is not JSON.", type="json_invalid")
+    return invalid_request_response(request, [body_error])
+
+
+def invalid_request_response(
+    request: Request[Any, Any, Any], errors: list[FieldError]
+) -> Response[Any]:
     return problem_response(
         request,
         status_code=HTTPStatus.UNPROCESSABLE_ENTITY,
         title="Unprocessable Content",
         code="validation_error",
         detail="The request is invalid; see `errors`.",
-        errors=[
-            FieldError(loc=["body"], message="The body is not valid JSON.", type="json_invalid")
-        ],
+        errors=errors,
     )
