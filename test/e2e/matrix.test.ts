@@ -12,9 +12,10 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { exerciseCrud } from '../helpers/crud.js';
-import { createDatabase, realDatabaseEnv, type ServerKind } from '../helpers/databases.js';
+import { createDatabase, openConnections, realDatabaseEnv, serverAddress, type ServerKind } from '../helpers/databases.js';
+import { TcpProxy } from '../helpers/proxy.js';
 import { pythonTools } from '../helpers/pytools.js';
-import { bootService, freePort } from '../helpers/service.js';
+import { bootService, freePort, type RunningService } from '../helpers/service.js';
 
 const work = tempDir('e2e-db');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -157,6 +158,38 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
         await running.stop();
       }
     } finally {
+      await database.drop();
+    }
+  });
+
+  it.each(servers.slice(0, 1))('$name: answers 503 while its database is away, recovers when it returns, and closes its pool on shutdown', async (service) => {
+    const database = await createDatabase(service.kind);
+    const proxy = new TcpProxy(serverAddress(service.kind));
+    await proxy.start();
+    const url = database.url.replace(/@[^/]+\//, `@127.0.0.1:${proxy.port}/`);
+    const env = { [`${service.envPrefix}DATABASE_URL`]: url };
+    const list = (running: RunningService) => fetch(`${running.baseUrl}/api/v1/${service.routePath}`);
+    const running = await bootService(dir, service, env);
+    try {
+      expect((await list(running)).status).toBe(200);
+      await proxy.stop();
+      const down = await list(running);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 503, code: 'database_unavailable' });
+      expect((await fetch(`${running.baseUrl}/health/ready`)).status).toBe(503);
+      await proxy.start();
+      expect((await fetch(`${running.baseUrl}/health/ready`)).status).toBe(200);
+      expect((await list(running)).status).toBe(200);
+      expect(await openConnections(service.kind, database.name)).toBeGreaterThan(0);
+    } finally {
+      await running.stop();
+    }
+    try {
+      // A graceful shutdown (SIGTERM) disposes of the engine: no connection is left open.
+      expect(await openConnections(service.kind, database.name)).toBe(0);
+      expect(running.output()).not.toMatch(/Traceback/);
+    } finally {
+      await proxy.stop();
       await database.drop();
     }
   });
