@@ -65,6 +65,16 @@ describe('create: bad input writes nothing and exits 1', () => {
     expect(hashTree(work)).toBe(before);
   });
 
+  it('refuses to install with pip when python3 is missing, before writing', async () => {
+    const bare = fakeBin('make', 'exit 0');
+    fs.symlinkSync(process.execPath, path.join(bare, 'node'));
+    const run = await runCli(['nopython', '--yes', '--package-manager', 'pip'], { cwd: work, env: { PATH: bare } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/needs python3, which is not on PATH/);
+    expect(run.stderr).toMatch(/install Python 3\.11 or newer/);
+    expect(fs.existsSync(path.join(work, 'nopython'))).toBe(false);
+  });
+
   it('refuses to install with uv when uv is missing, before writing', async () => {
     const onlyNode = fakeBin('make', 'exit 0');
     const run = await runCli(['nouv', '--yes', '--package-manager', 'uv'], {
