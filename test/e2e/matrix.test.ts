@@ -70,6 +70,9 @@ const CASES: Case[] = [
 ];
 
 describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint, openapi }) => {
+  // The checking tier (lint, bandit, schemathesis) runs on the mixed projects only, which
+  // between them hold every framework x database combination; the others do not list it.
+  const checking = lint ? it : () => undefined;
   const dir = path.join(work, project);
   let create: Awaited<ReturnType<typeof runCli>>;
 
@@ -88,13 +91,13 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
     expect(create.all).not.toMatch(/\d+ (failed|skipped)/);
   });
 
-  it.runIf(lint)('passes make lint', async () => {
+  checking('passes make lint', async () => {
     const result = await execa('make', ['lint'], { cwd: dir, reject: false, all: true });
     expect(result.all).toMatch(/Contracts: \d+ kept, 0 broken/);
     expect(result.exitCode, result.all).toBe(0);
   });
 
-  it.runIf(lint)('bandit finds nothing of medium or high severity', async () => {
+  checking('bandit finds nothing of medium or high severity', async () => {
     const tools = await pythonTools();
     const scan = await execa(tools.bin('bandit'), ['-q', '-r', '-ll', 'libs', 'scripts', ...servers.map((s) => `services/${s.name}/app`), 'services/notes/app'], {
       cwd: dir,
@@ -104,7 +107,7 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
     expect(scan.exitCode, scan.all).toBe(0);
   });
 
-  it.runIf(lint)('survives schemathesis on every service: no 5xx, every response matches its schema', async () => {
+  checking('survives schemathesis on every service: no 5xx, every response matches its schema', async () => {
     const tools = await pythonTools();
     const services = [...servers, { name: 'notes', envPrefix: 'NOTES_', routePath: 'notes', kind: 'sqlite' as const }];
     for (const service of services) {
