@@ -93,6 +93,7 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
       pc.dim('Last lines of its output:'),
       ...failure.result.tail.map((line) => pc.dim(`  ${line}`)),
       `Fix the cause, then retry with: ${cdCommand}${retry}`,
+      `The same answers without the questions: ${reproduceCommand(answers)}`,
     ]);
   }
   reportNextSteps(answers, relativeDir, reporter);
