@@ -30,7 +30,9 @@ class HealthRepository:
             logger.warning("The database did not answer within %s s", CHECK_TIMEOUT_SECONDS)
             return f"no answer within {CHECK_TIMEOUT_SECONDS} s"
         except (SQLAlchemyError, OSError) as error:
-            logger.warning("The database did not answer the health check", exc_info=True)
+            # One line, no stack trace: probes ask every few seconds while the database is
+            # down, and the cause is outside this service.
+            logger.warning("The database did not answer the health check: %r", error)
             return error_kind(error)
         return None
 
