@@ -99,7 +99,8 @@ export function entityContext(entity: string): EntityContext {
   };
 }
 
-function peerContext(record: ServiceRecord): PeerContext {
+/** How other services reach `record`: on this machine, and inside docker compose. */
+export function peerContext(record: Pick<ServiceRecord, 'name' | 'port'>): PeerContext {
   return {
     name: record.name,
     module: toSnake(record.name),

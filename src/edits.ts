@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, parseDocument, type Document } from 'yaml';
 import { addComposeEntries, composeEntries } from './compose.js';
-import type { ServiceContext } from './context.js';
+import { peerContext, type ServiceContext } from './context.js';
 
 export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -50,7 +50,7 @@ export function addServiceToCompose(text: string, service: ServiceContext, peers
   if (!isMap(doc.get('services'))) return conflict('it has no "services" mapping');
   const clashes = addComposeEntries(doc, composeEntries(service));
   if (clashes.length > 0) return conflict(`it already defines ${clashes.map((name) => `"${name}"`).join(' and ')}`);
-  const url = `http://${service.name}:8000`;
+  const url = peerContext(service).composeUrl;
   for (const peer of peers) {
     const path = ['services', peer.name, 'environment', `${peer.envPrefix}PEERS`];
     const node = doc.getIn(path, true);

@@ -2,7 +2,7 @@
  * The manifest at the project root records the generator version and every answer, per
  * service. `add-service` reads it; the generated root tests and tooling read its service list.
  */
-import { GENERATOR_NAME, MANIFEST_FILE, type ServiceRecord } from './context.js';
+import { GENERATOR_NAME, type ServiceRecord } from './context.js';
 import { envPrefix, toSnake } from './naming.js';
 import { entityContext } from './context.js';
 import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
@@ -52,5 +52,4 @@ export function buildManifest(answers: CreateAnswers, records: ServiceRecord[], 
   };
 }
 
-export const manifestPath = MANIFEST_FILE;
 export const serializeManifest = (manifest: Manifest): string => `${JSON.stringify(manifest, null, 2)}\n`;

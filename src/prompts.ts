@@ -47,8 +47,9 @@ async function askDatabases(services: string, setDefault: (db: Database) => void
   return items.join(',');
 }
 
-function answered<T>(value: T): Exclude<T, symbol> {
-  if (clack.isCancel(value) || typeof value === 'symbol') throw new CancelledError('Cancelled: nothing was written.');
+/** The value of an answered prompt; a cancelled one (Ctrl-C, Esc) ends the run. */
+export function answered<T>(value: T, cancelled = 'Cancelled: nothing was written.'): Exclude<T, symbol> {
+  if (clack.isCancel(value) || typeof value === 'symbol') throw new CancelledError(cancelled);
   return value as Exclude<T, symbol>;
 }
 

@@ -11,14 +11,15 @@ import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
 import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines } from '../compose.js';
-import { MANIFEST_FILE, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
+import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
 import { databaseLabel, nextDatabasePort } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
-import { CancelledError, PostWriteError, UsageError } from '../errors.js';
+import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
 import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
 import { DATABASES, FIRST_PORT, type Database } from '../options.js';
+import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
 import { renderPartial, templatesRoot } from '../render/templates.js';
 import { findProjectRoot, readManifest } from '../project.js';
@@ -72,10 +73,7 @@ function parsePort(value: string, manifest: Manifest): number {
 const nextPort = (manifest: Manifest): number =>
   Math.max(FIRST_PORT - 1, ...manifest.services.map((service) => service.port)) + 1;
 
-function answered<T>(value: T): Exclude<T, symbol> {
-  if (clack.isCancel(value) || typeof value === 'symbol') throw new CancelledError('Cancelled: nothing was changed.');
-  return value as Exclude<T, symbol>;
-}
+const NOTHING_CHANGED = 'Cancelled: nothing was changed.';
 
 /** Step 1: the answers, from flags and, in a terminal, prompts for what they left open. */
 export async function gatherAddAnswers(
@@ -96,6 +94,7 @@ export async function gatherAddAnswers(
         defaultValue: defaultEntity(name),
         validate: (value) => entityNameProblem(value || defaultEntity(name)),
       }),
+      NOTHING_CHANGED,
     );
   }
   entity ??= defaultEntity(name);
@@ -109,6 +108,7 @@ export async function gatherAddAnswers(
         initialValue: manifest.db ?? 'sqlite',
         options: DATABASES.map((value) => ({ value, label: databaseLabel(value) })),
       }),
+      NOTHING_CHANGED,
     );
   }
   db ??= manifest.db ?? 'sqlite';
@@ -162,7 +162,7 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
   if (readme !== undefined) edit('README.md', addReadmeRow(readme, renderPartial(templates, 'readme-service-row', service)), readme);
 
   for (const other of existing) {
-    const url = `http://127.0.0.1:${record.port}`;
+    const { url } = peerContext(record);
     for (const envFile of ['.env', '.env.example']) {
       const file = `services/${other.name}/${envFile}`;
       const text = read(file);
