@@ -3,8 +3,8 @@
  * function; errors travel up to `main` in src/index.ts.
  */
 import { Command, Option } from 'commander';
-import { runAddService, type AddServiceFlags } from './commands/add-service.js';
-import { runCreate, type CommandEnv } from './commands/create.js';
+import type { AddServiceFlags } from './commands/add-service.js';
+import type { CommandEnv } from './commands/create.js';
 import { DATABASES, FRAMEWORKS, PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
 
 const ADD_SERVICE_EXAMPLES = `
@@ -50,6 +50,8 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     // Options after `add-service` are its own, even where create has one of the same name.
     .enablePositionalOptions()
     .action(async (directory: string | undefined, flags: CreateFlags, command: Command) => {
+      // Each command's code is loaded only when it runs: --help and --version stay cheap.
+      const { runCreate } = await import('./commands/create.js');
       await runCreate({ directory, flags, given: givenOptions(command) }, makeEnv(flags));
     });
 
@@ -71,6 +73,7 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', ADD_SERVICE_EXAMPLES)
     .action(async (name: string, flags: AddServiceFlags) => {
+      const { runAddService } = await import('./commands/add-service.js');
       await runAddService(name, { ...flags, test: flags.test && flags.install }, makeEnv(flags));
     });
   return program;

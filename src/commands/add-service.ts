@@ -21,7 +21,7 @@ import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '.
 import { DATABASES, FIRST_PORT, type Database } from '../options.js';
 import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
-import { renderPartial, templatesRoot } from '../render/templates.js';
+import { packagedTemplates } from '../render/templates.js';
 import { findProjectRoot, readManifest } from '../project.js';
 import { projectInstallTargets, runInstallTargets, serviceInstallTarget, type InstallTarget } from '../steps/install.js';
 import { testProject } from '../steps/test.js';
@@ -141,7 +141,7 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
     pythonVersion: manifest.python,
     packageManager: manifest.packageManager,
   });
-  const templates = templatesRoot();
+  const templates = packagedTemplates();
   const create = renderService(service, templates);
   const conflicts = [...create.keys()].filter((file) => fs.existsSync(path.join(root, file))).map((file) => `${file} already exists`);
   const modify = new Map<string, { before: string; after: string }>();
@@ -159,7 +159,7 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
   else edit(COMPOSE_FILE, addServiceToCompose(compose, service, existing), compose);
 
   const readme = read('README.md');
-  if (readme !== undefined) edit('README.md', addReadmeRow(readme, renderPartial(templates, 'readme-service-row', service)), readme);
+  if (readme !== undefined) edit('README.md', addReadmeRow(readme, templates.partial('readme-service-row')(service)), readme);
 
   for (const other of existing) {
     const { url } = peerContext(record);

@@ -6,7 +6,7 @@ import type { ProjectContext, ServiceContext } from '../context.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
 import { mergeInto, type Plan } from './plan.js';
-import { renderLayers, templatesRoot } from './templates.js';
+import { packagedTemplates, renderLayers, type TemplateSet } from './templates.js';
 
 /**
  * The layers a service is rendered from, in order: base, framework overlay, what every
@@ -22,8 +22,8 @@ export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'>)
 export const servicePath = (service: Pick<ServiceContext, 'name'>): string => `services/${service.name}`;
 
 /** One service's files, with paths relative to the project root. */
-export function renderService(service: ServiceContext, root: string = templatesRoot()): Plan {
-  const files = renderLayers(root, serviceLayers(service), service, {
+export function renderService(service: ServiceContext, templates: TemplateSet = packagedTemplates()): Plan {
+  const files = renderLayers(templates, serviceLayers(service), service, {
     entity: service.entity.module,
     plural: service.entity.plural,
     service: service.module,
@@ -34,9 +34,9 @@ export function renderService(service: ServiceContext, root: string = templatesR
 }
 
 /** Every file of a new project, the manifest included. */
-export function renderProject(context: ProjectContext, manifest: Manifest, root: string = templatesRoot()): Plan {
-  const plan = renderLayers(root, ['project'], context, { project: context.projectName });
-  for (const service of context.services) mergeInto(plan, renderService(service, root));
+export function renderProject(context: ProjectContext, manifest: Manifest, templates: TemplateSet = packagedTemplates()): Plan {
+  const plan = renderLayers(templates, ['project'], context, { project: context.projectName });
+  for (const service of context.services) mergeInto(plan, renderService(service, templates));
   mergeInto(
     plan,
     new Map([

@@ -1,18 +1,32 @@
 /**
- * Loading and rendering the files under `templates/`. A layer is a folder of templates; a
+ * The files under `templates/`, as a `TemplateSet`: a layer is a folder of templates; a
  * service is rendered from several layers (base, framework overlay, database overlay), later
  * layers replacing files at the same path. See templates/README.md for the file rules.
+ *
+ * The published CLI never compiles a template: the build (scripts/precompile-templates.mjs)
+ * turns each layer into a module of precompiled Handlebars specs beside the bundle, and only
+ * the layers a run needs are loaded. Running from the sources (tests, `tsx`), or rendering
+ * another folder of templates, compiles them from disk instead.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import type { Plan } from './plan.js';
+
+type Render = (context: object) => string;
 
 interface TemplateFile {
   /** Output path relative to the layer, placeholders still in it (`models/__entity__.py`). */
   outputPath: string;
-  render: (context: object) => string;
+  render: Render;
+}
+
+/** Where templates come from: every file of a layer, and the shared partials. */
+export interface TemplateSet {
+  layer(name: string): TemplateFile[];
+  partial(name: string): Render;
 }
 
 const HBS_SUFFIX = '.hbs';
@@ -20,76 +34,122 @@ const DOT_PREFIX = 'dot-';
 const PLACEHOLDER = /__([a-z][a-zA-Z]*)__/g;
 /** `__init__.py` and `__main__.py` are Python's names, not placeholders. */
 const PYTHON_DUNDERS = new Set(['init', 'main']);
+/** The options every template is compiled with, at build time and from disk alike. */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The templates folder: beside `dist/` in the package, beside `src/` in a checkout. */
 export function templatesRoot(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
   for (const candidate of [path.resolve(here, '../templates'), path.resolve(here, '../../templates')]) {
     if (fs.existsSync(path.join(candidate, 'project'))) return candidate;
   }
   throw new Error(`templates/ not found near ${here}`);
 }
 
+/** `app/models/__entity__.py.hbs` -> `app/models/__entity__.py`; `dot-env` -> `.env`. */
 function outputPathOf(relative: string): string {
-  const segments = relative.split(path.sep).map((segment) =>
-    segment.startsWith(DOT_PREFIX) ? `.${segment.slice(DOT_PREFIX.length)}` : segment,
-  );
-  const joined = segments.join('/');
+  const joined = relative
+    .split('/')
+    .map((segment) => (segment.startsWith(DOT_PREFIX) ? `.${segment.slice(DOT_PREFIX.length)}` : segment))
+    .join('/');
   return joined.endsWith(HBS_SUFFIX) ? joined.slice(0, -HBS_SUFFIX.length) : joined;
 }
+
+type Environment = typeof Handlebars;
+
+/**
+ * A template set whose layers are loaded (and compiled) on first use, once per process;
+ * `env` is the Handlebars environment its templates look partials up in.
+ */
+function lazySet(env: Environment, loadLayer: (name: string) => TemplateFile[], loadPartials: () => void): TemplateSet {
+  const layers = new Map<string, TemplateFile[]>();
+  let partialsLoaded = false;
+  const partials = () => {
+    if (!partialsLoaded) loadPartials();
+    partialsLoaded = true;
+  };
+  return {
+    layer(name) {
+      partials();
+      let files = layers.get(name);
+      if (!files) layers.set(name, (files = loadLayer(name)));
+      return files;
+    },
+    partial(name) {
+      partials();
+      const partial = env.partials[name] as Render | undefined;
+      if (partial === undefined) throw new Error(`No template partial ${name}`);
+      return partial;
+    },
+  };
+}
+
+/** Templates precompiled by the build, in `dist/templates/` beside the bundle. */
+export function precompiledTemplates(dir: string): TemplateSet {
+  const load = createRequire(path.join(dir, 'index.cjs'));
+  type Spec = TemplateSpecification;
+  const instantiate = (value: string | Spec): Render =>
+    typeof value === 'string' ? () => value : (Handlebars.template(value) as Render);
+  return lazySet(
+    Handlebars,
+    (name) =>
+      (load(`./${name.replace(/\//g, '-')}.cjs`) as Array<[string, string | Spec]>).map(([relative, value]) => ({
+        outputPath: outputPathOf(relative),
+        render: instantiate(value),
+      })),
+    () => {
+      for (const [name, spec] of Object.entries(load('./partials.cjs') as Record<string, Spec>)) {
+        Handlebars.registerPartial(name, Handlebars.template(spec));
+      }
+    },
+  );
+}
+
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
 function walk(dir: string, base = dir): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return walk(full, base);
-    return [path.relative(base, full)];
+    return entry.isDirectory() ? walk(full, base) : [path.relative(base, full).split(path.sep).join('/')];
   });
 }
 
-const layerCache = new Map<string, TemplateFile[]>();
-const partialsLoaded = new Set<string>();
-
 /**
- * Register `templates/partials/*.hbs` as Handlebars partials (by file name), once per root.
- * A partial is a piece two commands render: `create` inside a file, `add-service` alone
- * when it appends to that file (a row of the README's table of services).
+ * Templates compiled from a folder at run time, with the full Handlebars (a development
+ * dependency, loaded only here: the bundle carries the runtime alone).
  */
-export function registerPartials(root: string): void {
-  if (partialsLoaded.has(root)) return;
-  const dir = path.join(root, 'partials');
-  if (fs.existsSync(dir)) {
-    for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(HBS_SUFFIX))) {
-      Handlebars.registerPartial(file.slice(0, -HBS_SUFFIX.length), fs.readFileSync(path.join(dir, file), 'utf8'));
-    }
-  }
-  partialsLoaded.add(root);
-}
-
-/** Render one partial on its own. */
-export function renderPartial(root: string, name: string, context: object): string {
-  registerPartials(root);
-  const partial = Handlebars.partials[name] as string | undefined;
-  if (partial === undefined) throw new Error(`No partial ${name} in ${root}/partials`);
-  return Handlebars.compile(partial, { noEscape: true, strict: true })(context);
-}
-
-/** Every file of one layer, compiled once per process. */
-export function loadLayer(root: string, layer: string): TemplateFile[] {
-  registerPartials(root);
-  const dir = path.join(root, layer);
-  const cached = layerCache.get(dir);
-  if (cached) return cached;
-  const files = fs.existsSync(dir)
-    ? walk(dir).map((relative): TemplateFile => {
+export function diskTemplates(root: string): TemplateSet {
+  // A fresh environment per folder, so that two folders' partials never mix.
+  const compiler = (createRequire(import.meta.url)('handlebars') as typeof import('handlebars')).create();
+  const compile = (source: string): Render => compiler.compile(source, COMPILE_OPTIONS);
+  return lazySet(
+    compiler,
+    (name) => {
+      const dir = path.join(root, name);
+      if (!fs.existsSync(dir)) return [];
+      return walk(dir).map((relative) => {
         const source = fs.readFileSync(path.join(dir, relative), 'utf8');
-        const outputPath = outputPathOf(relative);
-        if (!relative.endsWith(HBS_SUFFIX)) return { outputPath, render: () => source };
-        const template = Handlebars.compile(source, { noEscape: true, strict: true });
-        return { outputPath, render: (context) => template(context) };
-      })
-    : [];
-  layerCache.set(dir, files);
-  return files;
+        return { outputPath: outputPathOf(relative), render: relative.endsWith(HBS_SUFFIX) ? compile(source) : () => source };
+      });
+    },
+    () => {
+      const dir = path.join(root, 'partials');
+      if (!fs.existsSync(dir)) return;
+      for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(HBS_SUFFIX))) {
+        compiler.registerPartial(file.slice(0, -HBS_SUFFIX.length), compile(fs.readFileSync(path.join(dir, file), 'utf8')));
+      }
+    },
+  );
+}
+
+let packaged: TemplateSet | undefined;
+
+/** The CLI's own templates: precompiled when built, else compiled from the checkout's folder. */
+export function packagedTemplates(): TemplateSet {
+  const dir = path.join(here, 'templates');
+  packaged ??= fs.existsSync(path.join(dir, 'partials.cjs')) ? precompiledTemplates(dir) : diskTemplates(templatesRoot());
+  return packaged;
 }
 
 /** Fill `__name__` placeholders in a path from `values`; an unknown one is a template bug. */
@@ -104,16 +164,14 @@ export function fillPath(outputPath: string, values: Record<string, string>): st
 
 /** Render layers in order into one plan; a later layer's file replaces an earlier one's. */
 export function renderLayers(
-  root: string,
+  templates: TemplateSet,
   layers: string[],
   context: object,
   pathValues: Record<string, string>,
 ): Plan {
   const plan: Plan = new Map();
   for (const layer of layers) {
-    for (const file of loadLayer(root, layer)) {
-      plan.set(fillPath(file.outputPath, pathValues), file.render(context));
-    }
+    for (const file of templates.layer(layer)) plan.set(fillPath(file.outputPath, pathValues), file.render(context));
   }
   return plan;
 }

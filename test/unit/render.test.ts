@@ -4,7 +4,7 @@ import { projectContext } from '../../src/context.js';
 import { buildManifest } from '../../src/manifest.js';
 import { resolveFromFlags } from '../../src/options.js';
 import { renderProject } from '../../src/render/project.js';
-import { fillPath } from '../../src/render/templates.js';
+import { diskTemplates, fillPath } from '../../src/render/templates.js';
 import { serviceRecords } from '../../src/context.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/templates');
@@ -12,7 +12,7 @@ const answers = resolveFromFlags('demo', { services: 'users,payment-gateway:paym
   cwd: '/tmp',
   uvAvailable: true,
 });
-const render = () => renderProject(projectContext(answers, '1.2.3'), buildManifest(answers, serviceRecords(answers), '1.2.3'), fixtures);
+const render = () => renderProject(projectContext(answers, '1.2.3'), buildManifest(answers, serviceRecords(answers), '1.2.3'), diskTemplates(fixtures));
 
 describe('renderProject', () => {
   it('renders project templates, copies static files and renames dot- files', () => {
