@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Benchmark of a generated service's request path against a one-file app (scripts/bench/):
+// the same table, queries and Pydantic output, without the layers, middlewares and error
+// handling. For each framework it generates a one-service project on SQLite, installs it,
+// starts the service and the one-file app (uvicorn, one worker each, from the service's
+// environment), seeds 100 rows, then loads both ALTERNATELY with wrk and reports the median of
+// per-round ratios (service / one-file, requests per second) beside the goal.
+//   npm run bench:service          RUNS=7 SECONDS=5 FRAMEWORKS=fastapi npm run bench:service
+// Needs uv and wrk (Debian: apt-get install wrk).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin/create-layered-backend.js');
+const runs = Number(process.env.RUNS ?? 5);
+const seconds = Number(process.env.SECONDS ?? 3);
+const connections = Number(process.env.CONNECTIONS ?? 32);
+const frameworks = (process.env.FRAMEWORKS ?? 'fastapi,litestar').split(',');
+const GOAL = 0.9;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'clb-bench-service-'));
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitFor(url) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function start(name, command, args, options) {
+  const log = fs.openSync(path.join(work, `${name}.log`), 'a');
+  return spawn(command, args, { ...options, stdio: ['ignore', log, log] });
+}
+
+/** Requests per second of one wrk run; any error or non-2xx answer fails the bench. */
+function wrk(url, script, prefix) {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, ...(script ? ['-s', script] : []), url, ...(script ? ['--', prefix] : [])];
+  const out = execFileSync('wrk', args, { encoding: 'utf8' });
+  if (/Non-2xx|Socket errors/.test(out)) throw new Error(`wrk ${url}: errors\n${out}`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function benchFramework(framework) {
+  const project = path.join(work, framework);
+  execFileSync(process.execPath, [bin, project, '--services', 'users', '--framework', framework, '--yes', '--no-test', '--no-git', '--package-manager', 'uv'], {
+    stdio: 'ignore',
+    env: { ...process.env, CI: '1' },
+  });
+  const service = path.join(project, 'services/users');
+  const python = path.join(service, '.venv/bin/python');
+  const [servicePort, onePort] = [await freePort(), await freePort()];
+  const serviceDb = path.join(work, `${framework}-service.db`);
+  const oneDb = path.join(work, `${framework}-one.db`);
+  const env = { ...process.env, USERS_DATABASE_URL: `sqlite+aiosqlite:///${serviceDb}`, USERS_PORT: String(servicePort) };
+  execFileSync(python, ['-m', 'alembic', 'upgrade', 'head'], { cwd: service, env, stdio: 'ignore' });
+  const processes = [start(`${framework}-service`, python, ['-m', 'app.cmd.api.main'], { cwd: service, env })];
+  try {
+    const serviceUrl = `http://127.0.0.1:${servicePort}/api/v1/users`;
+    await waitFor(`http://127.0.0.1:${servicePort}/health`);
+    for (let i = 1; i <= 100; i++) {
+      const response = await fetch(serviceUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `seed-${i}` }) });
+      if (response.status !== 201) throw new Error(`seeding: ${response.status}`);
+    }
+    fs.copyFileSync(serviceDb, oneDb);
+    const oneModule = `one_file_${framework}`;
+    processes.push(
+      start(`${framework}-one-file`, python, ['-m', 'uvicorn', `${oneModule}:app`, '--app-dir', path.join(root, 'scripts/bench'), '--port', String(onePort), '--no-access-log', '--log-level', 'warning'], {
+        cwd: service,
+        env: { ...process.env, DATABASE_URL: `sqlite+aiosqlite:///${oneDb}` },
+      }),
+    );
+    const oneUrl = `http://127.0.0.1:${onePort}/api/v1/users`;
+    await waitFor(`${oneUrl}/1`);
+    const post = path.join(root, 'scripts/bench/post.lua');
+    const cases = [
+      ['GET by id', (url) => wrk(`${url}/42`)],
+      ['list', (url) => wrk(`${url}?limit=20`)],
+      ['POST', (url, round, who) => wrk(url, post, `${who}-${round}`)],
+    ];
+    const rows = [];
+    for (const [label, load] of cases) {
+      const ratios = [];
+      const own = [];
+      const ref = [];
+      for (let round = 0; round < runs; round++) {
+        const pair = [() => own.push(load(serviceUrl, round, 'service')), () => ref.push(load(oneUrl, round, 'one'))];
+        if (round % 2) pair.reverse();
+        for (const step of pair) step();
+        ratios.push(own.at(-1) / ref.at(-1));
+      }
+      rows.push({ label: `${framework}, ${label}`, own: median(own), ref: median(ref), ratio: median(ratios) });
+    }
+    return rows;
+  } finally {
+    for (const child of processes) child.kill('SIGTERM');
+  }
+}
+
+if (spawnSync('wrk', ['--version']).error) {
+  console.error('wrk is not installed (Debian: apt-get install wrk)');
+  process.exit(1);
+}
+const rows = [];
+try {
+  for (const framework of frameworks) rows.push(...(await benchFramework(framework)));
+} finally {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  fs.rmSync(work, { recursive: true, force: true });
+}
+console.log(`medians of ${runs} alternating wrk runs (${seconds} s, ${connections} connections); ratio = service / one-file app`);
+console.log(`${'figure'.padEnd(24)} ${'service'.padStart(10)} ${'one-file'.padStart(10)}  ratio   goal`);
+for (const r of rows) {
+  const rps = (value) => `${value.toFixed(0)}/s`.padStart(10);
+  console.log(`${r.label.padEnd(24)} ${rps(r.own)} ${rps(r.ref)}  ${r.ratio.toFixed(2)}x  >=${GOAL}x ${r.ratio >= GOAL ? 'ok' : 'UNDER'}`);
+}
