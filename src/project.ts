@@ -3,10 +3,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MANIFEST_FILE } from './context.js';
+import { GENERATOR_NAME, MANIFEST_FILE } from './context.js';
 import { UsageError } from './errors.js';
-import type { Manifest, ManifestService } from './manifest.js';
-import { DATABASES, FRAMEWORKS, PACKAGE_MANAGERS } from './options.js';
+import { majorVersion, manifestProblems, oneLine, type Manifest, type ManifestService } from './manifest.js';
 
 /** The directory holding the manifest, walking up from `start`. */
 export function findProjectRoot(start: string): string {
@@ -23,58 +22,43 @@ export function findProjectRoot(start: string): string {
   }
 }
 
-const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isPort = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0 && (value as number) < 65536;
-const oneOf = (values: readonly string[]) => (value: unknown): boolean => typeof value === 'string' && values.includes(value);
+/** At most this many problems are listed: the message stays one readable line. */
+const SHOWN_PROBLEMS = 3;
 
-/** What is wrong with one service record, or undefined. */
-function serviceProblem(service: unknown, index: number): string | undefined {
-  if (typeof service !== 'object' || service === null) return `services[${index}] is not an object`;
-  const record = service as Record<string, unknown>;
-  const checks: Array<[string, (value: unknown) => boolean]> = [
-    ['name', isString],
-    ['module', isString],
-    ['envPrefix', isString],
-    ['entity', isString],
-    ['routePath', isString],
-    ['framework', oneOf(FRAMEWORKS)],
-    ['db', oneOf(DATABASES)],
-    ['port', isPort],
-  ];
-  for (const [key, valid] of checks) {
-    if (!valid(record[key])) return `services[${index}].${key} is missing or invalid (${JSON.stringify(record[key])})`;
-  }
-  if (record.dbPort !== undefined && !isPort(record.dbPort)) return `services[${index}].dbPort is invalid`;
-  return undefined;
-}
-
-/** Read and check the manifest; a corrupted one is a UsageError saying what is wrong. */
-export function readManifest(root: string): Manifest {
+/**
+ * Read and check the manifest. A corrupted or hostile one is a UsageError naming the field,
+ * and so is one written by a newer major version of the generator, whose format this one
+ * cannot know. `retry` is the command to suggest with the newer version.
+ */
+export function readManifest(root: string, runningVersion: string, retry = 'add-service <name>'): Manifest {
   const file = path.join(root, MANIFEST_FILE);
   const fix = `Restore it from git (git checkout -- ${MANIFEST_FILE}) or repair it by hand.`;
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${file} cannot be read: ${(error as Error).message}`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    data = JSON.parse(raw);
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, [fix]);
+    throw new UsageError(`${file} is not valid JSON: ${oneLine((error as Error).message)}`, [fix]);
   }
-  const manifest = data as Partial<Manifest> & Record<string, unknown>;
-  const problems: string[] = [];
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) problems.push('it is not a JSON object');
-  else {
-    if (!isString(manifest.project)) problems.push('"project" is missing');
-    if (!oneOf(FRAMEWORKS)(manifest.framework)) problems.push(`"framework" must be one of ${FRAMEWORKS.join(', ')}`);
-    if (!oneOf(PACKAGE_MANAGERS)(manifest.packageManager)) problems.push(`"packageManager" must be one of ${PACKAGE_MANAGERS.join(', ')}`);
-    if (!isString(manifest.python)) problems.push('"python" is missing');
-    if (manifest.db !== undefined && !oneOf(DATABASES)(manifest.db)) problems.push(`"db" must be one of ${DATABASES.join(', ')}`);
-    if (!Array.isArray(manifest.services) || manifest.services.length === 0) problems.push('"services" must list at least one service');
-    else manifest.services.forEach((service, index) => {
-      const problem = serviceProblem(service, index);
-      if (problem) problems.push(problem);
-    });
+  const version = (data as { version?: unknown } | null)?.version;
+  const written = typeof version === 'string' ? majorVersion(version) : undefined;
+  const running = majorVersion(runningVersion);
+  if (written !== undefined && running !== undefined && written > running) {
+    throw new UsageError(
+      `${file} was written by ${GENERATOR_NAME} ${version}; this is ${runningVersion}: upgrade with npx ${GENERATOR_NAME}@latest ${retry}`,
+    );
   }
-  if (problems.length > 0) throw new UsageError(`${file} is not a valid manifest: ${problems.join('; ')}.`, [fix]);
-  return manifest as Manifest;
+  const problems = manifestProblems(data);
+  if (problems.length > 0) {
+    const more = problems.length > SHOWN_PROBLEMS ? ` (and ${problems.length - SHOWN_PROBLEMS} more)` : '';
+    throw new UsageError(`${file} is not a valid manifest: ${problems.slice(0, SHOWN_PROBLEMS).join('; ')}${more}.`, [fix]);
+  }
+  return data as Manifest;
 }
 
 export const serviceNames = (manifest: Manifest): string[] => manifest.services.map((service: ManifestService) => service.name);

@@ -18,7 +18,7 @@ import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
 import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
-import { DATABASES, FIRST_PORT, type Database } from '../options.js';
+import { DATABASES, FIRST_PORT, isHostPort, PORT_RANGE, type Database } from '../options.js';
 import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
 import { renderPartial, templatesRoot } from '../render/templates.js';
@@ -63,8 +63,8 @@ export function newServiceNameProblem(name: string, manifest: Manifest, root: st
 }
 
 function parsePort(value: string, manifest: Manifest): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new UsageError(`--port ${value}: use a number from 1024 to 65535.`);
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!isHostPort(port)) throw new UsageError(`--port ${value}: use ${PORT_RANGE}.`);
   const user = manifest.services.find((service) => service.port === port || service.dbPort === port);
   if (user) throw new UsageError(`Port ${port} is already used by ${user.name}; pick another or leave --port out.`);
   return port;
@@ -223,7 +223,7 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   const { reporter } = env;
   reporter.intro(`create-layered-backend ${env.version}: add-service`);
   const root = findProjectRoot(path.resolve(env.cwd, flags.cwd ?? '.'));
-  const manifest = readManifest(root);
+  const manifest = readManifest(root, env.version, `add-service ${name}`);
   if (flags.gitCheck && !flags.dryRun) {
     const dirty = await uncommittedChanges(root);
     if (dirty.length > 0) {
