@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
-import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines } from '../compose.js';
+import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines, composeHostPorts } from '../compose.js';
 import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
 import { databaseLabel, nextDatabasePort } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
@@ -62,16 +62,38 @@ export function newServiceNameProblem(name: string, manifest: Manifest, root: st
   return undefined;
 }
 
-function parsePort(value: string, manifest: Manifest): number {
+/**
+ * Host ports already taken, each with what takes it: the manifest's services and their
+ * databases, then every port docker-compose.yml publishes (services added by hand too).
+ */
+export function portsInUse(root: string, manifest: Manifest): Map<number, string> {
+  const taken = new Map<number, string>();
+  for (const service of manifest.services) {
+    taken.set(service.port, service.name);
+    if (service.dbPort !== undefined) taken.set(service.dbPort, `the database of ${service.name}`);
+  }
+  const composeFile = path.join(root, COMPOSE_FILE);
+  const compose = fs.existsSync(composeFile) ? fs.readFileSync(composeFile, 'utf8') : '';
+  for (const [port, name] of composeHostPorts(compose)) {
+    if (!taken.has(port)) taken.set(port, `the compose service "${name}" (${COMPOSE_FILE})`);
+  }
+  return taken;
+}
+
+function parsePort(value: string, taken: ReadonlyMap<number, string>): number {
   const port = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!isHostPort(port)) throw new UsageError(`--port ${value}: use ${PORT_RANGE}.`);
-  const user = manifest.services.find((service) => service.port === port || service.dbPort === port);
-  if (user) throw new UsageError(`Port ${port} is already used by ${user.name}; pick another or leave --port out.`);
+  const user = taken.get(port);
+  if (user) throw new UsageError(`Port ${port} is already used by ${user}; pick another or leave --port out.`);
   return port;
 }
 
-const nextPort = (manifest: Manifest): number =>
-  Math.max(FIRST_PORT - 1, ...manifest.services.map((service) => service.port)) + 1;
+/** The port after the manifest's highest service port that nothing else uses. */
+function nextPort(manifest: Manifest, taken: ReadonlyMap<number, string>): number {
+  let port = Math.max(FIRST_PORT - 1, ...manifest.services.map((service) => service.port)) + 1;
+  while (taken.has(port)) port++;
+  return port;
+}
 
 const NOTHING_CHANGED = 'Cancelled: nothing was changed.';
 
@@ -112,7 +134,8 @@ export async function gatherAddAnswers(
     );
   }
   db ??= manifest.db ?? 'sqlite';
-  const port = flags.port === undefined ? nextPort(manifest) : parsePort(flags.port, manifest);
+  const taken = portsInUse(root, manifest);
+  const port = flags.port === undefined ? nextPort(manifest, taken) : parsePort(flags.port, taken);
   return { name, entity, db, port };
 }
 
@@ -126,7 +149,7 @@ interface PlannedAddition {
 /** Step 2: every file to create and every edit, computed in memory; conflicts collected. */
 export function planAddService(root: string, manifest: Manifest, answers: AddServiceAnswers): PlannedAddition {
   const existing = manifest.services;
-  const dbPort = nextDatabasePort(answers.db, existing.flatMap((service) => (service.dbPort === undefined ? [] : [service.dbPort])));
+  const dbPort = nextDatabasePort(answers.db, [...portsInUse(root, manifest).keys(), answers.port]);
   const record: ServiceRecord = {
     name: answers.name,
     entity: answers.entity,

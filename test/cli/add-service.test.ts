@@ -173,3 +173,46 @@ describe('add-service on a hand-edited project', () => {
     });
   });
 });
+
+describe('ports published by services added to compose by hand', () => {
+  const shop = path.join(work, 'ports', 'shop');
+  const composeFile = path.join(shop, 'docker-compose.yml');
+  const manifestOf = () => JSON.parse(fs.readFileSync(path.join(shop, '.layered-backend.json'), 'utf8'));
+  beforeAll(async () => {
+    fs.mkdirSync(path.dirname(shop));
+    const created = await runCli(['shop', '--services', 'users,orders', '--yes', '--no-install', '--no-git'], { cwd: path.dirname(shop) });
+    expect(created.exitCode, created.all).toBe(0);
+    // The user's own services hold the next service port and the first PostgreSQL port.
+    const hand = [
+      '  redis:\n    image: redis:7\n    ports:\n      - "6379:6379"',
+      '  gateway:\n    image: nginx\n    ports:\n      - "127.0.0.1:8003:80"\n      - "8004-8005:81-82"',
+      '  reports-db:\n    image: postgres:17\n    ports:\n      - target: 5432\n        published: 5433',
+    ].join('\n\n');
+    fs.writeFileSync(composeFile, fs.readFileSync(composeFile, 'utf8').replace(/^services:\n/m, `services:\n${hand}\n\n`));
+  });
+
+  it.each([
+    ['8003', /Port 8003 is already used by the compose service "gateway" \(docker-compose\.yml\)/],
+    ['8005', /Port 8005 is already used by the compose service "gateway"/],
+    ['6379', /Port 6379 is already used by the compose service "redis"/],
+    ['5433', /Port 5433 is already used by the compose service "reports-db"/],
+    ['8002', /Port 8002 is already used by orders/],
+  ])('--port %s is refused, naming what uses it', async (port, message) => {
+    const hash = hashTree(shop);
+    const run = await add(['billing', '--port', port, '--no-git-check'], shop);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(hashTree(shop)).toBe(hash);
+  });
+
+  it('chooses a service port and a database port that nothing publishes', async () => {
+    const run = await add(['billing', '--db', 'postgres', '--no-git-check'], shop);
+    expect(run.exitCode, run.all).toBe(0);
+    const billing = manifestOf().services.find((service: { name: string }) => service.name === 'billing');
+    expect(billing).toMatchObject({ port: 8006, dbPort: 5434 });
+    const compose = parse(fs.readFileSync(composeFile, 'utf8')) as { services: Record<string, { ports?: unknown[] }> };
+    expect(compose.services.billing!.ports).toEqual(['8006:8000']);
+    expect(compose.services['billing-db']!.ports).toEqual(['5434:5432']);
+    expect(compose.services.redis!.ports).toEqual(['6379:6379']);
+  });
+});
