@@ -15,9 +15,8 @@ import { renderProject } from '../render/project.js';
 import { sortedPaths, type Plan } from '../render/plan.js';
 import { initRepository } from '../steps/git.js';
 import { projectInstallTargets, runInstallTargets, type StepFailure } from '../steps/install.js';
-import { isAvailable } from '../steps/run.js';
 import { testProject } from '../steps/test.js';
-import { assertInstallTools } from '../steps/tools.js';
+import { assertInstallTools, onPath } from '../steps/tools.js';
 import { inspectTarget } from '../target.js';
 import type { Reporter } from '../ui.js';
 
@@ -37,10 +36,10 @@ export interface CommandEnv {
 
 /** Step 1: the answers, from flags and (in a terminal) prompts. */
 export async function gatherAnswers(input: CreateInput, env: CommandEnv): Promise<CreateAnswers> {
-  const uvAvailable = input.flags.packageManager ? input.flags.packageManager === 'uv' : await isAvailable('uv');
+  const uvAvailable = input.flags.packageManager ? input.flags.packageManager === 'uv' : onPath('uv');
   let { directory, flags } = input;
   if (env.interactive) {
-    ({ directory, flags } = await askCreateQuestions({ directory, flags, given: input.given, cwd: env.cwd, uvAvailable }));
+    ({ directory, flags } = await askCreateQuestions({ directory, flags, given: input.given, cwd: env.cwd, lookup: onPath }));
   }
   return resolveFromFlags(directory, flags, { cwd: env.cwd, uvAvailable });
 }
