@@ -3,6 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE } from './compose.js';
 import { GENERATOR_NAME, MANIFEST_FILE } from './context.js';
 import { UsageError } from './errors.js';
 import { majorVersion, manifestProblems, oneLine, type Manifest, type ManifestService } from './manifest.js';
@@ -62,3 +63,46 @@ export function readManifest(root: string, runningVersion: string, retry = 'add-
 }
 
 export const serviceNames = (manifest: Manifest): string[] => manifest.services.map((service: ManifestService) => service.name);
+
+/** Services of the manifest whose folder under services/ is gone (deleted or renamed). */
+export const missingServiceFolders = (root: string, manifest: Manifest): string[] =>
+  manifest.services.filter((service) => !fs.existsSync(path.join(root, 'services', service.name))).map((service) => service.name);
+
+/** Folders under services/ that the manifest does not list. */
+function unlistedServiceFolders(root: string, manifest: Manifest): string[] {
+  const listed = new Set(serviceNames(manifest));
+  const dir = path.join(root, 'services');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !listed.has(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * What add-service notices about a project and works around, each as a one-line warning: a
+ * manifest found above the directory it was started from, services whose folder is gone, a
+ * missing root .env that docker compose reads database passwords from.
+ */
+export function projectWarnings(start: string, root: string, manifest: Manifest, added: { name: string; db: string }): string[] {
+  const warnings: string[] = [];
+  if (path.resolve(start) !== root) {
+    warnings.push(`No ${MANIFEST_FILE} in ${path.resolve(start)}: using the project found above it, in ${root}.`);
+  }
+  const missing = missingServiceFolders(root, manifest);
+  if (missing.length > 0) {
+    const unlisted = unlistedServiceFolders(root, manifest).filter((name) => name !== added.name);
+    const renamed = unlisted.length > 0 ? ` (renamed? services/ holds ${unlisted.join(', ')}, which ${MANIFEST_FILE} does not list)` : '';
+    warnings.push(
+      `${missing.map((name) => `services/${name}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} listed in ${MANIFEST_FILE} but missing${renamed}: left out of the peer settings and the install; restore it or remove it from ${MANIFEST_FILE} before make test, which starts every listed service.`,
+    );
+  }
+  const withPasswords = manifest.services.filter((service) => service.db !== 'sqlite').map((service) => service.name);
+  if (!fs.existsSync(path.join(root, COMPOSE_ENV_FILE)) && (withPasswords.length > 0 || added.db !== 'sqlite')) {
+    const created = added.db !== 'sqlite' ? `it is created with the password of ${added.name} only` : 'it is not created';
+    const others = withPasswords.length > 0 ? `; docker compose also needs those of ${withPasswords.join(', ')} (see ${COMPOSE_ENV_EXAMPLE_FILE})` : '';
+    warnings.push(`The root ${COMPOSE_ENV_FILE}, where docker compose reads database passwords, is missing: ${created}${others}.`);
+  }
+  return warnings;
+}

@@ -22,7 +22,7 @@ import { DATABASES, FIRST_PORT, isHostPort, PORT_RANGE, type Database } from '..
 import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
 import { renderPartial, templatesRoot } from '../render/templates.js';
-import { findProjectRoot, readManifest } from '../project.js';
+import { findProjectRoot, missingServiceFolders, projectWarnings, readManifest } from '../project.js';
 import { projectInstallTargets, runInstallTargets, serviceInstallTarget, type InstallTarget } from '../steps/install.js';
 import { testProject } from '../steps/test.js';
 import { assertInstallTools } from '../steps/tools.js';
@@ -217,7 +217,10 @@ function installTargetsFor(root: string, manifest: Manifest): InstallTarget[] {
   const [rootTarget] = projectInstallTargets([]);
   return [
     ...(missing('.') ? [rootTarget!] : []),
-    ...manifest.services.filter((service) => missing(`services/${service.name}`)).map((service) => serviceInstallTarget(service.name)),
+    ...manifest.services
+      // A service whose folder is gone has nothing to install (a warning has said so).
+      .filter((service) => fs.existsSync(path.join(root, 'services', service.name)) && missing(`services/${service.name}`))
+      .map((service) => serviceInstallTarget(service.name)),
   ];
 }
 
@@ -245,7 +248,8 @@ function diffOf(file: string, before: string, after: string): string {
 export async function runAddService(name: string, flags: AddServiceFlags, env: CommandEnv): Promise<void> {
   const { reporter } = env;
   reporter.intro(`create-layered-backend ${env.version}: add-service`);
-  const root = findProjectRoot(path.resolve(env.cwd, flags.cwd ?? '.'));
+  const start = path.resolve(env.cwd, flags.cwd ?? '.');
+  const root = findProjectRoot(start);
   const manifest = readManifest(root, env.version, `add-service ${name}`);
   if (flags.gitCheck && !flags.dryRun) {
     const dirty = await uncommittedChanges(root);
@@ -258,6 +262,8 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
     }
   }
   const answers = await gatherAddAnswers(name, flags, manifest, root, env.interactive);
+  for (const warning of projectWarnings(start, root, manifest, answers)) reporter.warn(warning);
+  const missingFolders = missingServiceFolders(root, manifest);
   const planned = planAddService(root, manifest, answers);
   if (planned.conflicts.length > 0) {
     throw new UsageError(`Cannot add ${name}: nothing was changed.`, planned.conflicts.map((conflict) => `  ${conflict}`));
@@ -281,7 +287,10 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
 
   let failure;
   if (flags.install) failure = await runInstallTargets(root, installTargetsFor(root, planned.manifest), reporter);
-  if (flags.install && flags.test && !failure) failure = (await testProject(root, reporter)).failure;
+  if (flags.install && flags.test && !failure) {
+    if (missingFolders.length > 0) reporter.warn(`Skipped the test pass: it starts every service of ${MANIFEST_FILE}, and services/${missingFolders[0]} is missing.`);
+    else failure = (await testProject(root, reporter)).failure;
+  }
   if (failure) {
     throw new PostWriteError(`${name} was added, but ${failure.step} failed.`, [
       pc.dim('Last lines of its output:'),

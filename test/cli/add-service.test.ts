@@ -216,3 +216,65 @@ describe('ports published by services added to compose by hand', () => {
     expect(compose.services.redis!.ports).toEqual(['6379:6379']);
   });
 });
+
+describe('what add-service works around, it names in a warning', () => {
+  const base = path.join(work, 'warnings-base');
+  /** A fresh copy of a project with a SQLite and a PostgreSQL service. */
+  const copy = () => {
+    const dir = fs.mkdtempSync(path.join(work, 'warn-'));
+    fs.cpSync(path.join(base, 'shop'), path.join(dir, 'shop'), { recursive: true });
+    return path.join(dir, 'shop');
+  };
+  beforeAll(async () => {
+    fs.mkdirSync(base);
+    const created = await runCli(['shop', '--services', 'users,orders@postgres', '--package-manager', 'uv', '--yes', '--no-install', '--no-git'], { cwd: base });
+    expect(created.exitCode, created.all).toBe(0);
+  });
+
+  it('a manifest found only above the current directory', async () => {
+    const shop = copy();
+    const run = await add(['billing', '--no-git-check', '--dry-run'], path.join(shop, 'services/users/app'));
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).toContain(`warning: No .layered-backend.json in ${path.join(shop, 'services/users/app')}: using the project found above it, in ${shop}.`);
+  });
+
+  it('no warning from the project root', async () => {
+    const shop = copy();
+    const run = await add(['billing', '--no-git-check', '--dry-run'], shop);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).not.toMatch(/warning:/);
+  });
+
+  it('a service folder that is gone: warned, left out of the install, tests skipped, the rest added', async () => {
+    const shop = copy();
+    fs.renameSync(path.join(shop, 'services/orders'), path.join(shop, 'services/shop-orders'));
+    // make records what it is asked to do; uv only answers --version.
+    const bin = fs.mkdtempSync(path.join(work, '.bin-'));
+    const log = path.join(bin, 'make.log');
+    fs.writeFileSync(path.join(bin, 'make'), `#!/bin/sh\necho "$@" >> "${log}"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'uv'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const run = await runCli(['add-service', 'billing', '--yes', '--no-git-check'], { cwd: shop, env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).toMatch(
+      /warning: services\/orders is listed in \.layered-backend\.json but missing \(renamed\? services\/ holds shop-orders, which \.layered-backend\.json does not list\): left out of the peer settings and the install/,
+    );
+    expect(run.stderr).toMatch(/warning: Skipped the test pass: .* services\/orders is missing/);
+    const made = fs.readFileSync(log, 'utf8');
+    expect(made).toMatch(/install-service-billing/);
+    expect(made).not.toMatch(/install-service-orders|\btest\b/);
+    expect(fs.existsSync(path.join(shop, 'services/orders'))).toBe(false);
+    expect(fs.existsSync(path.join(shop, 'services/billing/app'))).toBe(true);
+  });
+
+  it.each([
+    ['postgres', /The root \.env, where docker compose reads database passwords, is missing: it is created with the password of billing only; docker compose also needs those of orders \(see \.env\.example\)\./],
+    ['sqlite', /The root \.env, where docker compose reads database passwords, is missing: it is not created; docker compose also needs those of orders/],
+  ])('a missing root .env, adding a %s service', async (db, message) => {
+    const shop = copy();
+    fs.rmSync(path.join(shop, '.env'));
+    const run = await add(['billing', '--db', db, '--no-git-check'], shop);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toHaveLength(1);
+  });
+});
