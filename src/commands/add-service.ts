@@ -18,7 +18,7 @@ import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
 import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
-import { DATABASES, FIRST_PORT, isHostPort, PORT_RANGE, type Database } from '../options.js';
+import { DATABASES, FIRST_PORT, isHostPort, PORT_RANGE, shellQuote, type Database } from '../options.js';
 import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
 import { renderPartial, templatesRoot } from '../render/templates.js';
@@ -250,7 +250,7 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   reporter.intro(`create-layered-backend ${env.version}: add-service`);
   const start = path.resolve(env.cwd, flags.cwd ?? '.');
   const root = findProjectRoot(start);
-  const manifest = readManifest(root, env.version, `add-service ${name}`);
+  const manifest = readManifest(root, env.version, `add-service ${shellQuote(name)}`);
   if (flags.gitCheck && !flags.dryRun) {
     const dirty = await uncommittedChanges(root);
     if (dirty.length > 0) {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await git('add', '-A');
   await git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'hand edits');
 });
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }), 60_000);
 
 describe('add-service on a hand-edited project', () => {
   let before: string;
@@ -189,7 +189,7 @@ describe('ports published by services added to compose by hand', () => {
       '  reports-db:\n    image: postgres:17\n    ports:\n      - target: 5432\n        published: 5433',
     ].join('\n\n');
     fs.writeFileSync(composeFile, fs.readFileSync(composeFile, 'utf8').replace(/^services:\n/m, `services:\n${hand}\n\n`));
-  });
+  }, 60_000);
 
   it.each([
     ['8003', /Port 8003 is already used by the compose service "gateway" \(docker-compose\.yml\)/],
@@ -229,7 +229,7 @@ describe('what add-service works around, it names in a warning', () => {
     fs.mkdirSync(base);
     const created = await runCli(['shop', '--services', 'users,orders@postgres', '--package-manager', 'uv', '--yes', '--no-install', '--no-git'], { cwd: base });
     expect(created.exitCode, created.all).toBe(0);
-  });
+  }, 60_000);
 
   it('a manifest found only above the current directory', async () => {
     const shop = copy();

@@ -10,7 +10,7 @@ import { hashTree, runCli, tempDir } from '../helpers/cli.js';
 
 const work = tempDir('manifest');
 const base = path.join(work, 'base');
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }), 60_000);
 
 const STACK_TRACE = /\n\s+at .+:\d+:\d+\)?\n/;
 const MANIFEST = '.layered-backend.json';
@@ -150,7 +150,7 @@ beforeAll(async () => {
   fs.mkdirSync(base);
   const created = await runCli(['shop', '--services', 'users,orders@postgres', '--yes', '--no-install', '--no-git'], { cwd: base });
   expect(created.exitCode, created.all).toBe(0);
-});
+}, 60_000);
 
 describe('add-service refuses a manifest with a hostile or invalid field', () => {
   it('covers every field of a generated manifest', () => {
@@ -177,6 +177,7 @@ describe('add-service refuses a manifest with a hostile or invalid field', () =>
     expect(run.exitCode).toBe(1);
     expect(run.all).not.toMatch(STACK_TRACE);
     expect(hashTree(box)).toBe(before);
+    fs.rmSync(box, { recursive: true, force: true });
   });
 });
 
