@@ -5,8 +5,8 @@
 // --dry-run (start-up + rendering the plan, no writes). Medians over RUNS pairs (default 9);
 // the ratio is create / node, per pair. Then the size of the npm tarball.
 //   npm run bench            RUNS=15 npm run bench
-// --package-manager is given so that no `uv --version` probe is timed: on some machines uv
-// is a shell shim that costs more than the whole render.
+// --package-manager is given so that every machine renders the same project, with or
+// without uv on PATH (uv is looked up by scanning PATH, never run, so no probe is timed).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
