@@ -8,7 +8,8 @@
 //   dry-run           create --dry-run of the default project   vs  node -e 0
 //   write (N svc)     create --no-install of N services          vs  node -e 0 + cp -r of the same tree
 //   package           npm pack size                              vs  the goal in kB
-// --package-manager is given so that no look-up of uv is timed.
+// --package-manager is given so that every machine renders the same project, with or
+// without uv on PATH (uv is looked up by scanning PATH, never run, so no probe is timed).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -3,7 +3,7 @@
  * inserts the same entries into the user's existing file with a comment-preserving YAML
  * edit, so both commands share one definition of what a service needs in compose.
  */
-import { Document, isScalar, isSeq, Scalar, visit, YAMLMap, type Node } from 'yaml';
+import { Document, isScalar, isSeq, parse, Scalar, visit, YAMLMap, type Node } from 'yaml';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
 import type { ServerContext } from './databases.js';
 
@@ -189,4 +189,61 @@ export function renderComposeEnv(project: ProjectContext, example: boolean): str
     : ['# Variables docker compose reads into docker-compose.yml: database passwords.', '# Generated with random values. Git-ignored: never commit it.'];
   const lines = project.services.flatMap((service) => composeEnvLines(service, example));
   return `${[...header, ...lines].join('\n')}\n`;
+}
+
+/** `${NAME:-8001}` and `${NAME-8001}` give their default; any other variable is unknown here. */
+const interpolated = (value: string): string =>
+  value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}|\$[A-Za-z_][A-Za-z0-9_]*/g, (_, fallback: string | undefined) => fallback ?? '');
+
+/** A compose range is written `8001-8003`; longer ones than this are not expanded. */
+const MAX_RANGE = 1000;
+
+/** The host ports of `8001`, `8001-8003` or an interpolated one; none when unknown. */
+function hostPorts(value: string): number[] {
+  const range = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
+  if (!range) return [];
+  const first = Number(range[1]);
+  const last = range[2] === undefined ? first : Number(range[2]);
+  if (last < first || last - first > MAX_RANGE) return [first];
+  return Array.from({ length: last - first + 1 }, (_, index) => first + index);
+}
+
+/**
+ * Host ports one `ports:` entry publishes. Short syntax: `"8001:8000"`, `"127.0.0.1:8001:8000"`,
+ * `"[::1]:8001:8000/udp"`, `"8001-8003:8000-8002"`; a lone container port (`8000`) publishes a
+ * random host port, so none here. Long syntax: `{ target: 8000, published: 8001 }`.
+ */
+function publishedBy(entry: unknown): number[] {
+  if (typeof entry === 'object' && entry !== null && 'published' in entry) {
+    const published = (entry as { published: unknown }).published;
+    return typeof published === 'number' ? [published] : typeof published === 'string' ? hostPorts(interpolated(published)) : [];
+  }
+  if (typeof entry !== 'string') return [];
+  const withoutProtocol = interpolated(entry).replace(/\/\w+$/, '');
+  const withoutIp = withoutProtocol.replace(/^\[[^\]]*\]:/, '');
+  const parts = withoutIp.split(':');
+  return parts.length < 2 ? [] : hostPorts(parts[parts.length - 2]!);
+}
+
+/**
+ * Every host port a compose file publishes, with the compose service publishing it: the
+ * generated services and whatever the user added by hand. A file that does not parse
+ * publishes nothing here (editing it is refused elsewhere, with the reason).
+ */
+export function composeHostPorts(text: string): Map<number, string> {
+  const ports = new Map<number, string>();
+  let data: unknown;
+  try {
+    data = parse(text, { merge: true, logLevel: 'error' });
+  } catch {
+    return ports;
+  }
+  const services = (data as { services?: unknown } | null)?.services;
+  if (typeof services !== 'object' || services === null) return ports;
+  for (const [name, service] of Object.entries(services)) {
+    const entries = (service as { ports?: unknown } | null)?.ports;
+    if (!Array.isArray(entries)) continue;
+    for (const port of entries.flatMap(publishedBy)) if (!ports.has(port)) ports.set(port, name);
+  }
+  return ports;
 }

@@ -9,13 +9,13 @@ import { buildProgram } from './cli.js';
 import type { CommandEnv } from './commands/create.js';
 import { CliError } from './errors.js';
 import { interruptMessage } from './interrupt.js';
-import { clackReporter, plainReporter } from './ui.js';
+import { clackReporter, plainReporter, runsInCI } from './ui.js';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 function canAsk(yes: boolean | undefined): boolean {
-  return !yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !process.env.CI;
+  return !yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !runsInCI(process.env.CI);
 }
 
 function makeEnv(flags: { yes?: boolean }): CommandEnv {

@@ -25,6 +25,13 @@ export const DEFAULT_FRAMEWORK: Framework = 'fastapi';
 export const DEFAULT_DATABASE: Database = 'sqlite';
 export const DEFAULT_PYTHON = '3.12';
 export const FIRST_PORT = 8001;
+/** Host ports a service or database container may be given: no privileged ones. */
+export const MIN_PORT = 1024;
+export const MAX_PORT = 65535;
+export const PORT_RANGE = `a whole number from ${MIN_PORT} to ${MAX_PORT}`;
+
+export const isHostPort = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= MIN_PORT && value <= MAX_PORT;
 
 export interface ServiceAnswer {
   name: string;

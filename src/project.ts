@@ -3,10 +3,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MANIFEST_FILE } from './context.js';
+import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE } from './compose.js';
+import { GENERATOR_NAME, MANIFEST_FILE } from './context.js';
 import { UsageError } from './errors.js';
-import type { Manifest, ManifestService } from './manifest.js';
-import { DATABASES, FRAMEWORKS, PACKAGE_MANAGERS } from './options.js';
+import { majorVersion, manifestProblems, oneLine, type Manifest, type ManifestService } from './manifest.js';
 
 /** The directory holding the manifest, walking up from `start`. */
 export function findProjectRoot(start: string): string {
@@ -23,58 +23,86 @@ export function findProjectRoot(start: string): string {
   }
 }
 
-const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isPort = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0 && (value as number) < 65536;
-const oneOf = (values: readonly string[]) => (value: unknown): boolean => typeof value === 'string' && values.includes(value);
+/** At most this many problems are listed: the message stays one readable line. */
+const SHOWN_PROBLEMS = 3;
 
-/** What is wrong with one service record, or undefined. */
-function serviceProblem(service: unknown, index: number): string | undefined {
-  if (typeof service !== 'object' || service === null) return `services[${index}] is not an object`;
-  const record = service as Record<string, unknown>;
-  const checks: Array<[string, (value: unknown) => boolean]> = [
-    ['name', isString],
-    ['module', isString],
-    ['envPrefix', isString],
-    ['entity', isString],
-    ['routePath', isString],
-    ['framework', oneOf(FRAMEWORKS)],
-    ['db', oneOf(DATABASES)],
-    ['port', isPort],
-  ];
-  for (const [key, valid] of checks) {
-    if (!valid(record[key])) return `services[${index}].${key} is missing or invalid (${JSON.stringify(record[key])})`;
-  }
-  if (record.dbPort !== undefined && !isPort(record.dbPort)) return `services[${index}].dbPort is invalid`;
-  return undefined;
-}
-
-/** Read and check the manifest; a corrupted one is a UsageError saying what is wrong. */
-export function readManifest(root: string): Manifest {
+/**
+ * Read and check the manifest. A corrupted or hostile one is a UsageError naming the field,
+ * and so is one written by a newer major version of the generator, whose format this one
+ * cannot know. `retry` is the command to suggest with the newer version.
+ */
+export function readManifest(root: string, runningVersion: string, retry = 'add-service <name>'): Manifest {
   const file = path.join(root, MANIFEST_FILE);
   const fix = `Restore it from git (git checkout -- ${MANIFEST_FILE}) or repair it by hand.`;
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${file} cannot be read: ${(error as Error).message}`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    data = JSON.parse(raw);
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, [fix]);
+    throw new UsageError(`${file} is not valid JSON: ${oneLine((error as Error).message)}`, [fix]);
   }
-  const manifest = data as Partial<Manifest> & Record<string, unknown>;
-  const problems: string[] = [];
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) problems.push('it is not a JSON object');
-  else {
-    if (!isString(manifest.project)) problems.push('"project" is missing');
-    if (!oneOf(FRAMEWORKS)(manifest.framework)) problems.push(`"framework" must be one of ${FRAMEWORKS.join(', ')}`);
-    if (!oneOf(PACKAGE_MANAGERS)(manifest.packageManager)) problems.push(`"packageManager" must be one of ${PACKAGE_MANAGERS.join(', ')}`);
-    if (!isString(manifest.python)) problems.push('"python" is missing');
-    if (manifest.db !== undefined && !oneOf(DATABASES)(manifest.db)) problems.push(`"db" must be one of ${DATABASES.join(', ')}`);
-    if (!Array.isArray(manifest.services) || manifest.services.length === 0) problems.push('"services" must list at least one service');
-    else manifest.services.forEach((service, index) => {
-      const problem = serviceProblem(service, index);
-      if (problem) problems.push(problem);
-    });
+  const version = (data as { version?: unknown } | null)?.version;
+  const written = typeof version === 'string' ? majorVersion(version) : undefined;
+  const running = majorVersion(runningVersion);
+  if (written !== undefined && running !== undefined && written > running) {
+    throw new UsageError(
+      `${file} was written by ${GENERATOR_NAME} ${version}; this is ${runningVersion}: upgrade with npx ${GENERATOR_NAME}@latest ${retry}`,
+    );
   }
-  if (problems.length > 0) throw new UsageError(`${file} is not a valid manifest: ${problems.join('; ')}.`, [fix]);
-  return manifest as Manifest;
+  const problems = manifestProblems(data);
+  if (problems.length > 0) {
+    const more = problems.length > SHOWN_PROBLEMS ? ` (and ${problems.length - SHOWN_PROBLEMS} more)` : '';
+    throw new UsageError(`${file} is not a valid manifest: ${problems.slice(0, SHOWN_PROBLEMS).join('; ')}${more}.`, [fix]);
+  }
+  return data as Manifest;
 }
 
 export const serviceNames = (manifest: Manifest): string[] => manifest.services.map((service: ManifestService) => service.name);
+
+/** Services of the manifest whose folder under services/ is gone (deleted or renamed). */
+export const missingServiceFolders = (root: string, manifest: Manifest): string[] =>
+  manifest.services.filter((service) => !fs.existsSync(path.join(root, 'services', service.name))).map((service) => service.name);
+
+/** Folders under services/ that the manifest does not list. */
+function unlistedServiceFolders(root: string, manifest: Manifest): string[] {
+  const listed = new Set(serviceNames(manifest));
+  const dir = path.join(root, 'services');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !listed.has(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * What add-service notices about a project and works around, each as a one-line warning: a
+ * manifest found above the directory it was started from, services whose folder is gone, a
+ * missing root .env that docker compose reads database passwords from.
+ */
+export function projectWarnings(start: string, root: string, manifest: Manifest, added: { name: string; db: string }): string[] {
+  const warnings: string[] = [];
+  if (path.resolve(start) !== root) {
+    warnings.push(`No ${MANIFEST_FILE} in ${path.resolve(start)}: using the project found above it, in ${root}.`);
+  }
+  const missing = missingServiceFolders(root, manifest);
+  if (missing.length > 0) {
+    const unlisted = unlistedServiceFolders(root, manifest).filter((name) => name !== added.name);
+    const renamed = unlisted.length > 0 ? ` (renamed? services/ holds ${unlisted.join(', ')}, which ${MANIFEST_FILE} does not list)` : '';
+    warnings.push(
+      `${missing.map((name) => `services/${name}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} listed in ${MANIFEST_FILE} but missing${renamed}: left out of the peer settings and the install; restore it or remove it from ${MANIFEST_FILE} before make test, which starts every listed service.`,
+    );
+  }
+  const withPasswords = manifest.services.filter((service) => service.db !== 'sqlite').map((service) => service.name);
+  if (!fs.existsSync(path.join(root, COMPOSE_ENV_FILE)) && (withPasswords.length > 0 || added.db !== 'sqlite')) {
+    const created = added.db !== 'sqlite' ? `it is created with the password of ${added.name} only` : 'it is not created';
+    const others = withPasswords.length > 0 ? `; docker compose also needs those of ${withPasswords.join(', ')} (see ${COMPOSE_ENV_EXAMPLE_FILE})` : '';
+    warnings.push(`The root ${COMPOSE_ENV_FILE}, where docker compose reads database passwords, is missing: ${created}${others}.`);
+  }
+  return warnings;
+}

@@ -17,6 +17,7 @@ import {
   type PackageManager,
 } from './options.js';
 import { databaseLabel } from './databases.js';
+import { INSTALL_HINTS, missingInstallTools, type ToolLookup } from './steps/tools.js';
 
 const DATABASE_HINTS: Record<Database, string> = {
   sqlite: 'embedded, needs no server',
@@ -59,7 +60,34 @@ export interface PromptInput {
   /** Names of the flags the user gave explicitly (commander's option value source "cli"). */
   given: ReadonlySet<string>;
   cwd: string;
-  uvAvailable: boolean;
+  /** Whether a tool is on PATH: asked before each question whose answer needs one. */
+  lookup: ToolLookup;
+}
+
+/**
+ * The package-manager question: uv is offered only when it is on PATH (it is shown either
+ * way, so that its absence is no mystery); pip always, since without install it needs nothing.
+ */
+export function packageManagerQuestion(lookup: ToolLookup): { initialValue: PackageManager; options: Array<clack.Option<PackageManager>> } {
+  const uv = lookup('uv');
+  return {
+    initialValue: uv ? 'uv' : 'pip',
+    options: [
+      uv
+        ? { value: 'uv', label: 'uv', hint: 'fast, lockfiles' }
+        : { value: 'uv', label: 'uv (not found on PATH)', hint: 'install it (pip install uv) to choose it', disabled: true },
+      { value: 'pip', label: 'pip + venv', hint: lookup('python3') ? 'only needs python3' : 'needs python3, not found on PATH' },
+    ],
+  };
+}
+
+/** Why installing now cannot be offered, or undefined when it can. */
+export function installUnavailable(packageManager: PackageManager, lookup: ToolLookup): string | undefined {
+  const missing = missingInstallTools(packageManager, lookup);
+  if (missing.length === 0) return undefined;
+  return `Not installing: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not on PATH (${missing
+    .map((tool) => INSTALL_HINTS[tool])
+    .join('; ')}). The project is written without installing; run make install in it later.`;
 }
 
 export async function askCreateQuestions(input: PromptInput): Promise<{ directory: string; flags: CreateFlags }> {
@@ -108,21 +136,21 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
 
   if (!input.given.has('packageManager')) {
     flags.packageManager = answered(
-      await clack.select<PackageManager>({
-        message: 'Python package manager?',
-        initialValue: input.uvAvailable ? 'uv' : 'pip',
-        options: [
-          { value: 'uv', label: 'uv', hint: input.uvAvailable ? 'fast, lockfiles' : 'not found on PATH' },
-          { value: 'pip', label: 'pip + venv', hint: 'only needs python3' },
-        ],
-      }),
+      await clack.select<PackageManager>({ message: 'Python package manager?', ...packageManagerQuestion(input.lookup) }),
     );
   }
 
   if (!input.given.has('install')) {
-    flags.install = answered(
-      await clack.confirm({ message: 'Install dependencies and run the tests now?', initialValue: true }),
-    );
+    // Installing is offered only when it can be done: not a yes that fails afterwards.
+    const unavailable = installUnavailable(flags.packageManager ?? (input.lookup('uv') ? 'uv' : 'pip'), input.lookup);
+    if (unavailable) {
+      clack.log.warn(unavailable);
+      flags.install = false;
+    } else {
+      flags.install = answered(
+        await clack.confirm({ message: 'Install dependencies and run the tests now?', initialValue: true }),
+      );
+    }
     flags.test = flags.install && flags.test;
   }
 

@@ -5,6 +5,16 @@
 import * as clack from '@clack/prompts';
 import pc from 'picocolors';
 
+/**
+ * Whether the `CI` variable says the run is in CI. CI services set it to `true` or `1`; a
+ * user who exports `CI=false`, `CI=0` or an empty `CI` is in a terminal and may be asked.
+ */
+export function runsInCI(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const normalised = value.trim().toLowerCase();
+  return normalised !== '' && normalised !== '0' && normalised !== 'false';
+}
+
 export interface TaskReporter {
   /** One line of a tool's output. */
   line(text: string): void;

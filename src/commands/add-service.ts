@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
-import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines } from '../compose.js';
+import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines, composeHostPorts } from '../compose.js';
 import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
 import { databaseLabel, nextDatabasePort } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
@@ -18,11 +18,11 @@ import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
 import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
-import { DATABASES, FIRST_PORT, type Database } from '../options.js';
+import { DATABASES, FIRST_PORT, isHostPort, PORT_RANGE, shellQuote, type Database } from '../options.js';
 import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
 import { packagedTemplates } from '../render/templates.js';
-import { findProjectRoot, readManifest } from '../project.js';
+import { findProjectRoot, missingServiceFolders, projectWarnings, readManifest } from '../project.js';
 import { projectInstallTargets, runInstallTargets, serviceInstallTarget, type InstallTarget } from '../steps/install.js';
 import { testProject } from '../steps/test.js';
 import { assertInstallTools } from '../steps/tools.js';
@@ -62,16 +62,38 @@ export function newServiceNameProblem(name: string, manifest: Manifest, root: st
   return undefined;
 }
 
-function parsePort(value: string, manifest: Manifest): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new UsageError(`--port ${value}: use a number from 1024 to 65535.`);
-  const user = manifest.services.find((service) => service.port === port || service.dbPort === port);
-  if (user) throw new UsageError(`Port ${port} is already used by ${user.name}; pick another or leave --port out.`);
+/**
+ * Host ports already taken, each with what takes it: the manifest's services and their
+ * databases, then every port docker-compose.yml publishes (services added by hand too).
+ */
+export function portsInUse(root: string, manifest: Manifest): Map<number, string> {
+  const taken = new Map<number, string>();
+  for (const service of manifest.services) {
+    taken.set(service.port, service.name);
+    if (service.dbPort !== undefined) taken.set(service.dbPort, `the database of ${service.name}`);
+  }
+  const composeFile = path.join(root, COMPOSE_FILE);
+  const compose = fs.existsSync(composeFile) ? fs.readFileSync(composeFile, 'utf8') : '';
+  for (const [port, name] of composeHostPorts(compose)) {
+    if (!taken.has(port)) taken.set(port, `the compose service "${name}" (${COMPOSE_FILE})`);
+  }
+  return taken;
+}
+
+function parsePort(value: string, taken: ReadonlyMap<number, string>): number {
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!isHostPort(port)) throw new UsageError(`--port ${value}: use ${PORT_RANGE}.`);
+  const user = taken.get(port);
+  if (user) throw new UsageError(`Port ${port} is already used by ${user}; pick another or leave --port out.`);
   return port;
 }
 
-const nextPort = (manifest: Manifest): number =>
-  Math.max(FIRST_PORT - 1, ...manifest.services.map((service) => service.port)) + 1;
+/** The port after the manifest's highest service port that nothing else uses. */
+function nextPort(manifest: Manifest, taken: ReadonlyMap<number, string>): number {
+  let port = Math.max(FIRST_PORT - 1, ...manifest.services.map((service) => service.port)) + 1;
+  while (taken.has(port)) port++;
+  return port;
+}
 
 const NOTHING_CHANGED = 'Cancelled: nothing was changed.';
 
@@ -112,7 +134,8 @@ export async function gatherAddAnswers(
     );
   }
   db ??= manifest.db ?? 'sqlite';
-  const port = flags.port === undefined ? nextPort(manifest) : parsePort(flags.port, manifest);
+  const taken = portsInUse(root, manifest);
+  const port = flags.port === undefined ? nextPort(manifest, taken) : parsePort(flags.port, taken);
   return { name, entity, db, port };
 }
 
@@ -126,7 +149,7 @@ interface PlannedAddition {
 /** Step 2: every file to create and every edit, computed in memory; conflicts collected. */
 export function planAddService(root: string, manifest: Manifest, answers: AddServiceAnswers): PlannedAddition {
   const existing = manifest.services;
-  const dbPort = nextDatabasePort(answers.db, existing.flatMap((service) => (service.dbPort === undefined ? [] : [service.dbPort])));
+  const dbPort = nextDatabasePort(answers.db, [...portsInUse(root, manifest).keys(), answers.port]);
   const record: ServiceRecord = {
     name: answers.name,
     entity: answers.entity,
@@ -194,7 +217,10 @@ function installTargetsFor(root: string, manifest: Manifest): InstallTarget[] {
   const [rootTarget] = projectInstallTargets([]);
   return [
     ...(missing('.') ? [rootTarget!] : []),
-    ...manifest.services.filter((service) => missing(`services/${service.name}`)).map((service) => serviceInstallTarget(service.name)),
+    ...manifest.services
+      // A service whose folder is gone has nothing to install (a warning has said so).
+      .filter((service) => fs.existsSync(path.join(root, 'services', service.name)) && missing(`services/${service.name}`))
+      .map((service) => serviceInstallTarget(service.name)),
   ];
 }
 
@@ -222,8 +248,9 @@ function diffOf(file: string, before: string, after: string): string {
 export async function runAddService(name: string, flags: AddServiceFlags, env: CommandEnv): Promise<void> {
   const { reporter } = env;
   reporter.intro(`create-layered-backend ${env.version}: add-service`);
-  const root = findProjectRoot(path.resolve(env.cwd, flags.cwd ?? '.'));
-  const manifest = readManifest(root);
+  const start = path.resolve(env.cwd, flags.cwd ?? '.');
+  const root = findProjectRoot(start);
+  const manifest = readManifest(root, env.version, `add-service ${shellQuote(name)}`);
   if (flags.gitCheck && !flags.dryRun) {
     const dirty = await uncommittedChanges(root);
     if (dirty.length > 0) {
@@ -235,6 +262,8 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
     }
   }
   const answers = await gatherAddAnswers(name, flags, manifest, root, env.interactive);
+  for (const warning of projectWarnings(start, root, manifest, answers)) reporter.warn(warning);
+  const missingFolders = missingServiceFolders(root, manifest);
   const planned = planAddService(root, manifest, answers);
   if (planned.conflicts.length > 0) {
     throw new UsageError(`Cannot add ${name}: nothing was changed.`, planned.conflicts.map((conflict) => `  ${conflict}`));
@@ -258,7 +287,10 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
 
   let failure;
   if (flags.install) failure = await runInstallTargets(root, installTargetsFor(root, planned.manifest), reporter);
-  if (flags.install && flags.test && !failure) failure = (await testProject(root, reporter)).failure;
+  if (flags.install && flags.test && !failure) {
+    if (missingFolders.length > 0) reporter.warn(`Skipped the test pass: it starts every service of ${MANIFEST_FILE}, and services/${missingFolders[0]} is missing.`);
+    else failure = (await testProject(root, reporter)).failure;
+  }
   if (failure) {
     throw new PostWriteError(`${name} was added, but ${failure.step} failed.`, [
       pc.dim('Last lines of its output:'),

@@ -13,11 +13,10 @@ import { FIRST_PORT, resolveFromFlags, reproduceCommand, shellQuote, type Create
 import { askCreateQuestions } from '../prompts.js';
 import { renderProject } from '../render/project.js';
 import { sortedPaths, type Plan } from '../render/plan.js';
-import { initRepository } from '../steps/git.js';
+import { gitSkipReason, INIT_COMMANDS, initRepository } from '../steps/git.js';
 import { projectInstallTargets, runInstallTargets, type StepFailure } from '../steps/install.js';
-import { isAvailable } from '../steps/run.js';
 import { testProject } from '../steps/test.js';
-import { assertInstallTools } from '../steps/tools.js';
+import { assertInstallTools, onPath } from '../steps/tools.js';
 import { inspectTarget } from '../target.js';
 import type { Reporter } from '../ui.js';
 
@@ -37,10 +36,10 @@ export interface CommandEnv {
 
 /** Step 1: the answers, from flags and (in a terminal) prompts. */
 export async function gatherAnswers(input: CreateInput, env: CommandEnv): Promise<CreateAnswers> {
-  const uvAvailable = input.flags.packageManager ? input.flags.packageManager === 'uv' : await isAvailable('uv');
+  const uvAvailable = input.flags.packageManager ? input.flags.packageManager === 'uv' : onPath('uv');
   let { directory, flags } = input;
   if (env.interactive) {
-    ({ directory, flags } = await askCreateQuestions({ directory, flags, given: input.given, cwd: env.cwd, uvAvailable }));
+    ({ directory, flags } = await askCreateQuestions({ directory, flags, given: input.given, cwd: env.cwd, lookup: onPath }));
   }
   return resolveFromFlags(directory, flags, { cwd: env.cwd, uvAvailable });
 }
@@ -69,7 +68,15 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   const cdCommand = relativeDir === '.' ? '' : `cd ${shellQuote(relativeDir)} && `;
   reporter.success(`Wrote ${written.written} files to ${relativeDir}`);
   if (written.kept.length > 0) reporter.info(`Kept your existing ${written.kept.join(', ')}`);
-  onInterruptSay(`Interrupted: the project is complete in ${relativeDir}; finish with: ${cdCommand}make install && make test`);
+  // What an interruption leaves to do: the steps below not yet run, in their order. The git
+  // step is named once it is known that initRepository would commit (not inside a repository).
+  const finishWith = (steps: Array<string | false>) => {
+    const left = steps.filter((step): step is string => step !== false);
+    return `Interrupted: the project is complete in ${relativeDir}${left.length > 0 ? `; finish with: ${cdCommand}${left.join(' && ')}` : '.'}`;
+  };
+  onInterruptSay(finishWith([answers.install && 'make install', answers.test && 'make test']));
+  const gitPending = answers.git && (await gitSkipReason(target.absolute)) === undefined;
+  onInterruptSay(finishWith([answers.install && 'make install', gitPending && INIT_COMMANDS, answers.test && 'make test']));
 
   let failure: StepFailure | undefined;
   if (answers.install) {
@@ -77,6 +84,7 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
     failure = await runInstallTargets(target.absolute, targets, reporter);
   }
   if (answers.git) {
+    onInterruptSay(finishWith([failure !== undefined && 'make install', gitPending && INIT_COMMANDS, answers.test && 'make test']));
     const outcome = await initRepository(target.absolute);
     if (outcome.kind === 'committed') reporter.success('Initialised a git repository with a first commit');
     else if (outcome.kind === 'skipped') reporter.info(`Skipped git init: ${outcome.reason}`);

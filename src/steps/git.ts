@@ -15,19 +15,28 @@ async function git(args: string[], cwd: string) {
   return execa('git', args, { cwd, reject: false, stdin: 'ignore' });
 }
 
-export async function initRepository(projectDir: string): Promise<GitOutcome> {
+export const INITIAL_COMMIT_MESSAGE = `Initial commit from ${GENERATOR_NAME}`;
+/** The commands initRepository runs, for a user finishing a run by hand. */
+export const INIT_COMMANDS = `git init && git add -A && git commit -m "${INITIAL_COMMIT_MESSAGE}"`;
+
+/** Why initRepository would leave `projectDir` alone, or undefined when it would commit. */
+export async function gitSkipReason(projectDir: string): Promise<string | undefined> {
   const version = await execa('git', ['--version'], { reject: false, stdin: 'ignore' }).catch(() => undefined);
-  if (!version || version.exitCode !== 0) return { kind: 'skipped', reason: 'git is not installed' };
+  if (!version || version.exitCode !== 0) return 'git is not installed';
   const inside = await git(['rev-parse', '--is-inside-work-tree'], path.dirname(projectDir));
-  if (inside.exitCode === 0 && inside.stdout.trim() === 'true') {
-    return { kind: 'skipped', reason: 'the project is inside an existing git repository' };
-  }
+  if (inside.exitCode === 0 && inside.stdout.trim() === 'true') return 'the project is inside an existing git repository';
   const existing = await git(['rev-parse', '--git-dir'], projectDir);
-  if (existing.exitCode === 0) return { kind: 'skipped', reason: 'the directory already has a git repository' };
+  if (existing.exitCode === 0) return 'the directory already has a git repository';
+  return undefined;
+}
+
+export async function initRepository(projectDir: string): Promise<GitOutcome> {
+  const reason = await gitSkipReason(projectDir);
+  if (reason) return { kind: 'skipped', reason };
   for (const args of [
     ['init', '--quiet'],
     ['add', '--all'],
-    ['commit', '--quiet', '--no-verify', '-m', `Initial commit from ${GENERATOR_NAME}`],
+    ['commit', '--quiet', '--no-verify', '-m', INITIAL_COMMIT_MESSAGE],
   ]) {
     const result = await git(args, projectDir);
     if (result.exitCode !== 0) {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await git('add', '-A');
   await git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'hand edits');
 });
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }), 60_000);
 
 describe('add-service on a hand-edited project', () => {
   let before: string;
@@ -171,5 +171,110 @@ describe('add-service on a hand-edited project', () => {
       expect(run.exitCode).toBe(1);
       expect(run.stderr).toMatch(/is not inside a create-layered-backend project/);
     });
+  });
+});
+
+describe('ports published by services added to compose by hand', () => {
+  const shop = path.join(work, 'ports', 'shop');
+  const composeFile = path.join(shop, 'docker-compose.yml');
+  const manifestOf = () => JSON.parse(fs.readFileSync(path.join(shop, '.layered-backend.json'), 'utf8'));
+  beforeAll(async () => {
+    fs.mkdirSync(path.dirname(shop));
+    const created = await runCli(['shop', '--services', 'users,orders', '--yes', '--no-install', '--no-git'], { cwd: path.dirname(shop) });
+    expect(created.exitCode, created.all).toBe(0);
+    // The user's own services hold the next service port and the first PostgreSQL port.
+    const hand = [
+      '  redis:\n    image: redis:7\n    ports:\n      - "6379:6379"',
+      '  gateway:\n    image: nginx\n    ports:\n      - "127.0.0.1:8003:80"\n      - "8004-8005:81-82"',
+      '  reports-db:\n    image: postgres:17\n    ports:\n      - target: 5432\n        published: 5433',
+    ].join('\n\n');
+    fs.writeFileSync(composeFile, fs.readFileSync(composeFile, 'utf8').replace(/^services:\n/m, `services:\n${hand}\n\n`));
+  }, 60_000);
+
+  it.each([
+    ['8003', /Port 8003 is already used by the compose service "gateway" \(docker-compose\.yml\)/],
+    ['8005', /Port 8005 is already used by the compose service "gateway"/],
+    ['6379', /Port 6379 is already used by the compose service "redis"/],
+    ['5433', /Port 5433 is already used by the compose service "reports-db"/],
+    ['8002', /Port 8002 is already used by orders/],
+  ])('--port %s is refused, naming what uses it', async (port, message) => {
+    const hash = hashTree(shop);
+    const run = await add(['billing', '--port', port, '--no-git-check'], shop);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(hashTree(shop)).toBe(hash);
+  });
+
+  it('chooses a service port and a database port that nothing publishes', async () => {
+    const run = await add(['billing', '--db', 'postgres', '--no-git-check'], shop);
+    expect(run.exitCode, run.all).toBe(0);
+    const billing = manifestOf().services.find((service: { name: string }) => service.name === 'billing');
+    expect(billing).toMatchObject({ port: 8006, dbPort: 5434 });
+    const compose = parse(fs.readFileSync(composeFile, 'utf8')) as { services: Record<string, { ports?: unknown[] }> };
+    expect(compose.services.billing!.ports).toEqual(['8006:8000']);
+    expect(compose.services['billing-db']!.ports).toEqual(['5434:5432']);
+    expect(compose.services.redis!.ports).toEqual(['6379:6379']);
+  });
+});
+
+describe('what add-service works around, it names in a warning', () => {
+  const base = path.join(work, 'warnings-base');
+  /** A fresh copy of a project with a SQLite and a PostgreSQL service. */
+  const copy = () => {
+    const dir = fs.mkdtempSync(path.join(work, 'warn-'));
+    fs.cpSync(path.join(base, 'shop'), path.join(dir, 'shop'), { recursive: true });
+    return path.join(dir, 'shop');
+  };
+  beforeAll(async () => {
+    fs.mkdirSync(base);
+    const created = await runCli(['shop', '--services', 'users,orders@postgres', '--package-manager', 'uv', '--yes', '--no-install', '--no-git'], { cwd: base });
+    expect(created.exitCode, created.all).toBe(0);
+  }, 60_000);
+
+  it('a manifest found only above the current directory', async () => {
+    const shop = copy();
+    const run = await add(['billing', '--no-git-check', '--dry-run'], path.join(shop, 'services/users/app'));
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).toContain(`warning: No .layered-backend.json in ${path.join(shop, 'services/users/app')}: using the project found above it, in ${shop}.`);
+  });
+
+  it('no warning from the project root', async () => {
+    const shop = copy();
+    const run = await add(['billing', '--no-git-check', '--dry-run'], shop);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).not.toMatch(/warning:/);
+  });
+
+  it('a service folder that is gone: warned, left out of the install, tests skipped, the rest added', async () => {
+    const shop = copy();
+    fs.renameSync(path.join(shop, 'services/orders'), path.join(shop, 'services/shop-orders'));
+    // make records what it is asked to do; uv only answers --version.
+    const bin = fs.mkdtempSync(path.join(work, '.bin-'));
+    const log = path.join(bin, 'make.log');
+    fs.writeFileSync(path.join(bin, 'make'), `#!/bin/sh\necho "$@" >> "${log}"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'uv'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const run = await runCli(['add-service', 'billing', '--yes', '--no-git-check'], { cwd: shop, env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).toMatch(
+      /warning: services\/orders is listed in \.layered-backend\.json but missing \(renamed\? services\/ holds shop-orders, which \.layered-backend\.json does not list\): left out of the peer settings and the install/,
+    );
+    expect(run.stderr).toMatch(/warning: Skipped the test pass: .* services\/orders is missing/);
+    const made = fs.readFileSync(log, 'utf8');
+    expect(made).toMatch(/install-service-billing/);
+    expect(made).not.toMatch(/install-service-orders|\btest\b/);
+    expect(fs.existsSync(path.join(shop, 'services/orders'))).toBe(false);
+    expect(fs.existsSync(path.join(shop, 'services/billing/app'))).toBe(true);
+  });
+
+  it.each([
+    ['postgres', /The root \.env, where docker compose reads database passwords, is missing: it is created with the password of billing only; docker compose also needs those of orders \(see \.env\.example\)\./],
+    ['sqlite', /The root \.env, where docker compose reads database passwords, is missing: it is not created; docker compose also needs those of orders/],
+  ])('a missing root .env, adding a %s service', async (db, message) => {
+    const shop = copy();
+    fs.rmSync(path.join(shop, '.env'));
+    const run = await add(['billing', '--db', db, '--no-git-check'], shop);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toHaveLength(1);
   });
 });

@@ -113,19 +113,19 @@ const addRows: Row[] = [
     label: 'a manifest without services',
     args: ['billing'],
     setup: () => editManifest((manifest) => delete manifest.services),
-    message: /"services" must list at least one service/,
+    message: /services is missing/,
   },
   {
     label: 'a manifest with an unknown framework',
     args: ['billing'],
     setup: () => editManifest((manifest) => (manifest.framework = 'flask')),
-    message: /"framework" must be one of/,
+    message: /framework: "flask" is not one of fastapi, litestar/,
   },
   {
     label: 'a manifest with a broken service',
     args: ['billing'],
     setup: () => editManifest((manifest) => (manifest.services[0].port = 'eight')),
-    message: /services\[0\]\.port is missing or invalid/,
+    message: /services\[0\]\.port: "eight" is not a port/,
   },
   { label: 'a missing manifest', args: ['billing'], setup: () => fs.rmSync(manifestPath()), message: /not inside a create-layered-backend project/ },
   {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashTree, listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { toolAvailable } from '../helpers/tools.js';
+import { findOnPath } from '../../src/steps/tools.js';
 
 const work = tempDir('cli');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -86,6 +87,36 @@ describe('create: bad input writes nothing and exits 1', () => {
     expect(run.stderr).toMatch(/needs uv, which is not on PATH/);
     expect(run.stderr).toMatch(/--no-install/);
     expect(fs.existsSync(path.join(work, 'nouv'))).toBe(false);
+  });
+});
+
+describe('create: without uv on PATH', () => {
+  /** A PATH holding node, python3, git and make, but no uv. */
+  function pathWithoutUv(): string {
+    const dir = fs.mkdtempSync(path.join(work, '.bin-nouv-'));
+    for (const tool of ['python3', 'git', 'make']) {
+      const found = findOnPath(tool);
+      if (found) fs.symlinkSync(found, path.join(dir, tool));
+    }
+    fs.symlinkSync(process.execPath, path.join(dir, 'node'));
+    return dir;
+  }
+
+  it('defaults to pip and records it', async () => {
+    const run = await runCli(['pipdefault', '--yes', '--no-install', '--no-git'], { cwd: work, env: { PATH: pathWithoutUv() } });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(work, 'pipdefault/.layered-backend.json'), 'utf8')).packageManager).toBe('pip');
+    expect(run.stdout).toMatch(/--package-manager pip/);
+  });
+
+  it('refuses --package-manager uv before writing anything', async () => {
+    const PATH = pathWithoutUv();
+    const before = hashTree(work);
+    const run = await runCli(['uvwanted', '--yes', '--package-manager', 'uv'], { cwd: work, env: { PATH } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/needs uv, which is not on PATH/);
+    expect(fs.existsSync(path.join(work, 'uvwanted'))).toBe(false);
+    expect(hashTree(work)).toBe(before);
   });
 });
 

@@ -62,6 +62,27 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('create, %s', (signal) => {
     expect(listFiles(path.join(cwd, 'demo'))).toContain('services/orders/app/cmd/api/main.py');
   });
 
+  it('during install, with git still to run: the message includes the first commit', async () => {
+    const cwd = fs.mkdtempSync(path.join(work, 'g-'));
+    const tools = fakeTools({ uv: uvVersionOnly, make: `if [ "$1" = "--version" ]; then exit 0; fi; ${sleeper}` });
+    const run = await interruptWhenStarted(['demo', '--yes', '--package-manager', 'uv'], cwd, tools, signal);
+    expect(run.exitCode).toBe(130);
+    expect(run.all).toContain(
+      'finish with: cd demo && make install && git init && git add -A && git commit -m "Initial commit from create-layered-backend" && make test',
+    );
+    expect(fs.existsSync(path.join(cwd, 'demo/.git'))).toBe(false);
+  });
+
+  it('during install inside an existing repository: no git step, since none would run', async () => {
+    const cwd = fs.mkdtempSync(path.join(work, 'h-'));
+    await execa('git', ['init', '--quiet'], { cwd });
+    const tools = fakeTools({ uv: uvVersionOnly, make: `if [ "$1" = "--version" ]; then exit 0; fi; ${sleeper}` });
+    const run = await interruptWhenStarted(['demo', '--yes', '--package-manager', 'uv'], cwd, tools, signal);
+    expect(run.exitCode).toBe(130);
+    expect(run.all).toMatch(/finish with: cd demo && make install && make test \(SIG/);
+    expect(run.all).not.toMatch(/git init/);
+  });
+
   it('during the test pass: the message says how to run the tests', async () => {
     const cwd = fs.mkdtempSync(path.join(work, 'c-'));
     const tools = fakeTools({ uv: uvVersionOnly, make: `if [ "$1" = "--version" ]; then exit 0; fi; ${makeHangingOnTest}` });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
-import { addComposeEntries, composeEntries, renderCompose, renderComposeEnv } from '../../src/compose.js';
+import { addComposeEntries, composeEntries, composeHostPorts, renderCompose, renderComposeEnv } from '../../src/compose.js';
 import { projectContext } from '../../src/context.js';
 import { resolveFromFlags } from '../../src/options.js';
 
@@ -82,5 +82,44 @@ describe('addComposeEntries', () => {
     expect(Object.keys((parse(text) as ComposeFile).services)).toEqual(['proxy', 'users-db', 'users']);
     expect(addComposeEntries(doc, composeEntries(users!))).toEqual(['users-db', 'users']);
     expect(notes).toBeDefined();
+  });
+});
+
+describe('composeHostPorts', () => {
+  const published = (ports: string) => [...composeHostPorts(`services:\n  redis:\n    image: redis\n    ports:\n${ports}\n`).keys()];
+
+  it.each([
+    ['- "6379:6379"', [6379]],
+    ['- 6379:6379', [6379]],
+    ['- "127.0.0.1:6379:6379"', [6379]],
+    ['- "[::1]:6379:6379"', [6379]],
+    ['- "6379:6379/tcp"', [6379]],
+    ['- "8003-8005:8000-8002"', [8003, 8004, 8005]],
+    ['- "${REDIS_PORT:-6380}:6379"', [6380]],
+    ['- "${REDIS_PORT-6381}:6379"', [6381]],
+    ['- "${REDIS_PORT}:6379"', []],
+    ['- "6379"', []],
+    ['- 6379', []],
+    ['- "127.0.0.1::6379"', []],
+    ['- target: 6379\n        published: 6382', [6382]],
+    ['- target: 6379\n        published: "6383"', [6383]],
+    ['- target: 6379', []],
+    ['- "6379:6379"\n      - "8003:80"', [6379, 8003]],
+  ])('%s publishes %j', (ports, expected) => {
+    expect(published(`      ${ports}`)).toEqual(expected);
+  });
+
+  it('names the compose service of each port, the generated ones and those added by hand', () => {
+    const text = `${renderCompose(context)}\n`.replace(/^services:\n/m, 'services:\n  cache:\n    image: redis\n    ports: ["6379:6379"]\n');
+    const ports = composeHostPorts(text);
+    expect(ports.get(6379)).toBe('cache');
+    expect(ports.get(users!.port)).toBe('users');
+    expect(ports.get(users!.database.server!.hostPort)).toBe('users-db');
+  });
+
+  it('follows YAML merge keys, and finds nothing in a file that does not parse', () => {
+    expect([...composeHostPorts('x-ports: &ports\n  ports: ["9000:80"]\nservices:\n  web:\n    <<: *ports\n').entries()]).toEqual([[9000, 'web']]);
+    expect(composeHostPorts('services: [\n').size).toBe(0);
+    expect(composeHostPorts('').size).toBe(0);
   });
 });
