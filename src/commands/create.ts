@@ -1,10 +1,10 @@
 /**
  * `create-layered-backend [directory]`: answer the questions, render the plan, write it
- * atomically, then install, commit and run the first test pass.
+ * atomically (src/apply.ts), then install, commit and run the first test pass.
  */
 import path from 'node:path';
 import pc from 'picocolors';
-import { writeProject } from '../apply.js';
+import { withTarget, writeProject } from '../apply.js';
 import { entityContext, projectContext, serviceRecords } from '../context.js';
 import { PostWriteError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
@@ -18,7 +18,6 @@ import { projectInstallTargets, runInstallTargets, type StepFailure } from '../s
 import { isAvailable } from '../steps/run.js';
 import { testProject } from '../steps/test.js';
 import { assertInstallTools } from '../steps/tools.js';
-import { inspectTarget } from '../target.js';
 import type { Reporter } from '../ui.js';
 
 export interface CreateInput {
@@ -55,20 +54,23 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   const { reporter } = env;
   reporter.intro(`create-layered-backend ${env.version}`);
   const answers = await gatherAnswers(input, env);
-  const target = inspectTarget(answers.directory, env.cwd);
   const plan = planProject(answers, env.version);
+  const outcome = await withTarget(answers.directory, env.cwd, reporter, async (target) => {
+    if (input.flags.dryRun) {
+      reportDryRun(plan, target.absolute, reporter);
+      return undefined;
+    }
+    if (answers.install) await assertInstallTools(answers.packageManager);
+    return { target, written: writeProject(plan, target) };
+  });
+  if (!outcome) return;
 
-  if (input.flags.dryRun) {
-    reportDryRun(plan, target.absolute, reporter);
-    return;
-  }
-  if (answers.install) await assertInstallTools(answers.packageManager);
-
-  const written = writeProject(plan, target);
+  const { target, written } = outcome;
   const relativeDir = path.relative(env.cwd, target.absolute) || '.';
   const cdCommand = relativeDir === '.' ? '' : `cd ${shellQuote(relativeDir)} && `;
   reporter.success(`Wrote ${written.written} files to ${relativeDir}`);
   if (written.kept.length > 0) reporter.info(`Kept your existing ${written.kept.join(', ')}`);
+  if (written.merged.length > 0) reporter.info(`Kept your ${written.merged.join(', ')}, with ours appended in a delimited section`);
   onInterruptSay(`Interrupted: the project is complete in ${relativeDir}; finish with: ${cdCommand}make install && make test`);
 
   let failure: StepFailure | undefined;
