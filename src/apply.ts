@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { afterWriteStep } from './crash-hook.js';
 import { describeFsError, WriteError } from './errors.js';
 import {
-  finishChange, JOURNAL_FILE, recoverInterruptedApply, rollBack, rollForward, stagedPath, STAGING_PREFIX, writeJournal, type Journal,
+  finishChange, JOURNAL_FILE, recoverInterruptedApply, rollBack, rollForward, sha256, stagedPath, STAGING_PREFIX, writeJournal, type Journal,
 } from './journal.js';
 import { isAlive, withProjectLock } from './lock.js';
 import type { Plan } from './render/plan.js';
@@ -165,21 +165,23 @@ function firstMissing(root: string, relative: string): string {
 }
 
 /**
- * Apply a change so the project ends up exactly as before or exactly as after, even when the
- * process is killed: stage everything (with backups of the files replaced) inside the project,
- * write the journal, rename new folders and changed files into place, then remove the staging
- * folder and the journal. A failure rolls back what was done; a crash is recovered by the next
- * run (recoverInterruptedApply). Call it holding the project lock.
+ * Stage a change inside the project: new files, changed files and backups of the files they
+ * replace, all in one staging folder; the journal of the renames to come is returned, not yet
+ * written. A failure removes the staging folder: nothing was changed.
  */
-export function applyChange(root: string, change: ChangePlan, command: Journal['command'] = 'add-service'): void {
-  const failed = command === 'create' ? `Could not write the project to ${root}` : `Could not apply the change to ${root}`;
+export function stageChange(root: string, change: ChangePlan, command: Journal['command']): Journal {
   const mounts = [...new Set([...change.create.keys()].map((relative) => firstMissing(root, relative)))];
   const journal: Journal = {
     command,
     staging: `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`,
     steps: [
       ...mounts.map((mount) => ({ path: mount, kind: 'create' as const })),
-      ...[...change.modify.keys()].map((file) => ({ path: file, kind: 'replace' as const, existed: fs.existsSync(toNative(root, file)) })),
+      ...[...change.modify].map(([file, { after }]) => ({
+        path: file,
+        kind: 'replace' as const,
+        existed: fs.existsSync(toNative(root, file)),
+        sha256: sha256(after),
+      })),
     ],
   };
   const staging = path.join(root, journal.staging);
@@ -192,13 +194,33 @@ export function applyChange(root: string, change: ChangePlan, command: Journal['
       fs.mkdirSync(path.dirname(backup), { recursive: true });
       fs.copyFileSync(toNative(root, step.path), backup);
     }
-    afterWriteStep();
-    writeJournal(root, journal);
+    return journal;
   } catch (error) {
-    const left = removeQuietly(staging) + removeQuietly(path.join(root, `${JOURNAL_FILE}.tmp`));
-    throw new WriteError(`${failed}: ${describeFsError(error)}${left}. Nothing was changed.`);
+    throw new WriteError(`${failureOf(root, command)}: ${describeFsError(error)}${removeQuietly(staging)}. Nothing was changed.`);
   } finally {
     pendingStaging.delete(staging);
+  }
+}
+
+const failureOf = (root: string, command: Journal['command']): string =>
+  command === 'create' ? `Could not write the project to ${root}` : `Could not apply the change to ${root}`;
+
+/**
+ * Apply a change so the project ends up exactly as before or exactly as after, even when the
+ * process is killed: stage everything (with backups of the files replaced) inside the project,
+ * write the journal, rename new folders and changed files into place, then remove the staging
+ * folder and the journal. A failure rolls back what was done; a crash is recovered by the next
+ * run (recoverInterruptedApply). Call it holding the project lock.
+ */
+export function applyChange(root: string, change: ChangePlan, command: Journal['command'] = 'add-service'): void {
+  const failed = failureOf(root, command);
+  const journal = stageChange(root, change, command);
+  afterWriteStep();
+  try {
+    writeJournal(root, journal);
+  } catch (error) {
+    const left = removeQuietly(path.join(root, journal.staging)) + removeQuietly(path.join(root, `${JOURNAL_FILE}.tmp`));
+    throw new WriteError(`${failed}: ${describeFsError(error)}${left}. Nothing was changed.`);
   }
   afterWriteStep();
   try {

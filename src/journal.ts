@@ -10,6 +10,7 @@
  * cannot cross file systems the copy is made beside the destination and renamed there.
  */
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describeFsError, WriteError } from './errors.js';
 import type { Reporter } from './ui.js';
@@ -23,6 +24,8 @@ export interface JournalStep {
   /** `create`: a new file or folder; `replace`: a file that changes (or is new, `existed` false). */
   kind: 'create' | 'replace';
   existed?: boolean;
+  /** sha256 of a replaced file's new contents: tells a replacement done from one never staged. */
+  sha256?: string;
 }
 
 export interface Journal {
@@ -110,11 +113,15 @@ function settleCopy(source: string, target: string): void {
   else fs.renameSync(copy, target);
 }
 
-/** Every step not yet done can still be done: its staged source is there. */
+export const sha256 = (contents: string | Buffer): string => createHash('sha256').update(contents).digest('hex');
+
+/** Every step is done, or can still be done: its staged source (or its copy) is there. */
 export function canRollForward(root: string, journal: Journal): boolean {
   return journal.direction !== 'back' && journal.steps.every((step) => {
-    const source = sourceOf(root, journal, step);
-    return fs.existsSync(source) || fs.existsSync(copyOf(native(root, step.path))) || fs.existsSync(native(root, step.path));
+    const target = native(root, step.path);
+    if (fs.existsSync(sourceOf(root, journal, step)) || fs.existsSync(copyOf(target))) return true;
+    if (step.kind === 'create') return fs.existsSync(target);
+    return fs.existsSync(target) && sha256(fs.readFileSync(target)) === step.sha256;
   });
 }
 

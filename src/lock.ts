@@ -68,7 +68,8 @@ function isStale(file: string, owner: LockOwner | null): boolean {
   }
   if (owner.hostname !== os.hostname()) return false;
   // Our own pid in a lock we do not hold: an earlier run that had the same pid.
-  return owner.pid === process.pid || !isAlive(owner.pid);
+  if (owner.pid === process.pid) return ![...held.values()].includes(owner.token);
+  return !isAlive(owner.pid);
 }
 
 function release(file: string, token: string): void {
