@@ -19,8 +19,8 @@ const BUSY = /another create-layered-backend is changing this project \(pid \d+\
 beforeAll(async () => {
   const created = await runCli(['base', '--services', 'users', '--yes', '--no-install'], { cwd: work });
   expect(created.exitCode, created.all).toBe(0);
-});
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+}, 60_000);
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }), 60_000);
 
 function copyProject(name: string): string {
   const project = path.join(work, name);

@@ -150,7 +150,7 @@ describe("a target holding the user's README", () => {
     const run = await create(['with-readme'], work);
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toMatch(/Kept your README\.md, with ours appended in a delimited section/);
-  });
+  }, 60_000);
 
   it('keeps their text first, and appends ours in a delimited section', () => {
     const text = fs.readFileSync(path.join(project, 'README.md'), 'utf8');
