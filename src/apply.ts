@@ -11,7 +11,16 @@ import { randomBytes } from 'node:crypto';
 import { afterWriteStep } from './crash-hook.js';
 import { describeFsError, WriteError } from './errors.js';
 import {
-  finishChange, JOURNAL_FILE, recoverInterruptedApply, rollBack, rollForward, sha256, stagedPath, STAGING_PREFIX, writeJournal, type Journal,
+  finishChange,
+  JOURNAL_FILE,
+  recoverInterruptedApply,
+  rollBack,
+  rollForward,
+  sha256,
+  stagedPath,
+  STAGING_PREFIX,
+  writeJournal,
+  type Journal,
 } from './journal.js';
 import { isAlive, withProjectLock } from './lock.js';
 import type { Plan } from './render/plan.js';
@@ -82,7 +91,7 @@ function writeNewDirectory(plan: Plan, target: string): void {
     afterWriteStep();
   } catch (error) {
     const left = removeQuietly(created ?? staging);
-    throw new WriteError(`Could not write the project to ${target}: ${describeFsError(error)}${left}. Nothing was written.`);
+    throw new WriteError(`Could not write the project to ${target}: ${describeFsError(error)}${left || '. Nothing was written.'}`);
   } finally {
     pendingStaging.delete(staging);
   }
@@ -196,7 +205,7 @@ export function stageChange(root: string, change: ChangePlan, command: Journal['
     }
     return journal;
   } catch (error) {
-    throw new WriteError(`${failureOf(root, command)}: ${describeFsError(error)}${removeQuietly(staging)}. Nothing was changed.`);
+    throw new WriteError(`${failureOf(root, command)}: ${describeFsError(error)}${removeQuietly(staging) || '. Nothing was changed.'}`);
   } finally {
     pendingStaging.delete(staging);
   }
@@ -220,7 +229,7 @@ export function applyChange(root: string, change: ChangePlan, command: Journal['
     writeJournal(root, journal);
   } catch (error) {
     const left = removeQuietly(path.join(root, journal.staging)) + removeQuietly(path.join(root, `${JOURNAL_FILE}.tmp`));
-    throw new WriteError(`${failed}: ${describeFsError(error)}${left}. Nothing was changed.`);
+    throw new WriteError(`${failed}: ${describeFsError(error)}${left || '. Nothing was changed.'}`);
   }
   afterWriteStep();
   try {

@@ -209,9 +209,8 @@ function installTargetsFor(root: string, manifest: Manifest): InstallTarget[] {
 /** Uncommitted changes in the project's git working tree, or [] (also when not in git). */
 async function uncommittedChanges(root: string): Promise<string[]> {
   // Our own lock file is there while this run holds it; it is not a change of the user's.
-  const status = await execa('git', ['status', '--porcelain', '--', '.', `:(exclude)${LOCK_FILE}`], { cwd: root, reject: false, stdin: 'ignore' }).catch(
-    () => undefined,
-  );
+  const args = ['status', '--porcelain', '--', '.', `:(exclude)${LOCK_FILE}`];
+  const status = await execa('git', args, { cwd: root, reject: false, stdin: 'ignore' }).catch(() => undefined);
   if (!status || status.exitCode !== 0) return [];
   return status.stdout.split('\n').filter(Boolean);
 }

@@ -78,6 +78,13 @@ describe.skipIf(!canMount)('mount points (tmpfs mounts; skipped where mount is r
     expect(added.exitCode, added.all).toBe(0);
   });
 
+  it('a new directory under the read-only parent is refused in one line, before anything is written', async () => {
+    const before = fs.readdirSync(parent).sort();
+    const run = await create(['fresh'], parent);
+    expectOneLineFailure(run, /Cannot create .*fresh: .*ro-parent is not writable/);
+    expect(fs.readdirSync(parent).sort()).toEqual(before);
+  });
+
   it('a full disk: create leaves the target as it was, new or existing, and says so in one line', async () => {
     const tiny = path.join(work, 'tiny');
     mount(tiny, 'size=64k');
