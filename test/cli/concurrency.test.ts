@@ -107,6 +107,27 @@ describe('the project lock', () => {
     }
   });
 
+  it.each(['SIGINT', 'SIGTERM'] as const)('is released when the run holding it gets %s', async (signal) => {
+    const project = copyProject(`signal-${signal}`);
+    // A git that hangs: the run is inside the lock (checking the working tree) when it is signalled.
+    const bin = fs.mkdtempSync(path.join(work, '.bin-'));
+    const marker = path.join(bin, 'started');
+    fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\ntouch "${marker}"\nsleep 30\n`, { mode: 0o755 });
+    const run = execa('node', [binPath, 'add-service', 'orders', '--yes', '--no-install'], {
+      cwd: project,
+      env: { NO_COLOR: '1', PATH: `${bin}:${process.env.PATH}` },
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+    });
+    const deadline = Date.now() + 20_000;
+    while (!fs.existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fs.existsSync(path.join(project, LOCK)), 'the run never took the lock').toBe(true);
+    run.kill(signal);
+    expect((await run).exitCode).toBe(130);
+    expect(fs.existsSync(path.join(project, LOCK))).toBe(false);
+  });
+
   it('leaves nothing behind, in the tree or in git status, after a run that fails', async () => {
     const project = copyProject('failing');
     const status = async () => (await execa('git', ['status', '--porcelain'], { cwd: project })).stdout;
