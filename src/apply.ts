@@ -1,13 +1,31 @@
 /**
- * Writing a plan to disk without ever leaving half a project: everything is written to a
- * staging directory beside the target, then renamed into place in one step.
+ * Writing a plan to disk without ever leaving half a project. A new directory is staged beside
+ * the target and renamed into place in one step. An existing directory (a new project in a
+ * folder holding only harmless files, or a change to a project) is staged inside it and filled
+ * rename by rename under a journal (src/journal.ts), so a crash at any point is finished or
+ * rolled back by the next run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { WriteError } from './errors.js';
+import { afterWriteStep } from './crash-hook.js';
+import { describeFsError, WriteError } from './errors.js';
+import {
+  finishChange,
+  JOURNAL_FILE,
+  recoverInterruptedApply,
+  rollBack,
+  rollForward,
+  sha256,
+  stagedPath,
+  STAGING_PREFIX,
+  writeJournal,
+  type Journal,
+} from './journal.js';
+import { isAlive, withProjectLock } from './lock.js';
 import type { Plan } from './render/plan.js';
-import type { TargetState } from './target.js';
+import { fitToTarget, inspectTarget, type TargetState } from './target.js';
+import type { Reporter } from './ui.js';
 
 /** Staging directories not yet renamed into place: removed if the process is interrupted. */
 const pendingStaging = new Set<string>();
@@ -17,9 +35,20 @@ export function removePendingStaging(): void {
   pendingStaging.clear();
 }
 
-/** Write every file of `plan` under `dir` (which must exist). */
+/** Remove `target`, ignoring errors; returns what to add to a message when it stays. */
+function removeQuietly(target: string): string {
+  try {
+    fs.rmSync(target, { recursive: true, force: true });
+    return '';
+  } catch (error) {
+    return ` (and ${target} could not be removed: ${describeFsError(error)})`;
+  }
+}
+
+/** Write every file of `plan` under `dir` (created when missing). */
 export function writePlanFiles(plan: Plan, dir: string): void {
   const made = new Set<string>();
+  fs.mkdirSync(dir, { recursive: true });
   for (const [relative, contents] of plan) {
     const file = path.join(dir, ...relative.split('/'));
     const parent = path.dirname(file);
@@ -35,41 +64,95 @@ export interface WriteResult {
   written: number;
   /** Planned files not written because a harmless file of the user's was already there. */
   kept: string[];
+  /** The user's files our section was appended to (README.md). */
+  merged: string[];
 }
 
-/**
- * Write a new project. The target either does not exist (the staging directory is renamed to
- * it) or holds only harmless files (the staged entries are renamed into it; the user's files
- * win over planned ones of the same name).
- */
-export function writeProject(plan: Plan, target: TargetState): WriteResult {
-  const staging = path.join(
-    path.dirname(target.absolute),
-    `.${path.basename(target.absolute)}.staging-${randomBytes(4).toString('hex')}`,
-  );
-  // A planned path whose top-level entry the user already has (README.md, .github/) is kept.
-  const kept = [...plan.keys()].filter((relative) => target.existing.includes(relative.split('/')[0]!));
-  const files: Plan = new Map([...plan].filter(([relative]) => !kept.includes(relative)));
+const STAGING_MARK = '.staging-';
+const besideStagingPrefix = (target: string): string => `.${path.basename(target)}${STAGING_MARK}`;
+
+/** The shallowest ancestor of `dir` (or `dir` itself) that does not exist, if any. */
+function firstMissingAncestor(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let current = dir; !fs.existsSync(current) && path.dirname(current) !== current; current = path.dirname(current)) missing = current;
+  return missing;
+}
+
+/** A new directory: staged beside it, then renamed into place in one step. */
+function writeNewDirectory(plan: Plan, target: string): void {
+  const parent = path.dirname(target);
+  const created = firstMissingAncestor(parent);
+  const staging = path.join(parent, `${besideStagingPrefix(target)}${process.pid}-${randomBytes(4).toString('hex')}`);
   pendingStaging.add(staging);
   try {
-    fs.mkdirSync(staging, { recursive: true });
-    writePlanFiles(files, staging);
-    if (!target.exists) {
-      fs.mkdirSync(path.dirname(target.absolute), { recursive: true });
-      fs.renameSync(staging, target.absolute);
-    } else {
-      for (const entry of fs.readdirSync(staging)) {
-        fs.renameSync(path.join(staging, entry), path.join(target.absolute, entry));
-      }
-      fs.rmSync(staging, { recursive: true, force: true });
-    }
+    writePlanFiles(plan, staging);
+    afterWriteStep();
+    fs.renameSync(staging, target);
+    afterWriteStep();
   } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw new WriteError(`Could not write the project to ${target.absolute}: ${(error as Error).message}`);
+    const left = removeQuietly(created ?? staging);
+    throw new WriteError(`Could not write the project to ${target}: ${describeFsError(error)}${left || '. Nothing was written.'}`);
   } finally {
     pendingStaging.delete(staging);
   }
-  return { written: files.size, kept };
+}
+
+/**
+ * Staging folders beside `target` left by a create that was killed (their pid is gone): removed,
+ * with one line saying so.
+ */
+export function removeLeftoverStaging(target: string, reporter: Reporter): void {
+  const prefix = besideStagingPrefix(target);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.dirname(target)).filter((entry) => entry.startsWith(prefix));
+  } catch {
+    return;
+  }
+  const removed = entries.filter((entry) => {
+    const pid = Number(/^(\d+)-/.exec(entry.slice(prefix.length))?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) return false;
+    return removeQuietly(path.join(path.dirname(target), entry)) === '';
+  });
+  if (removed.length > 0) reporter.warn(`Removed ${removed.join(', ')}, left by an interrupted create.`);
+}
+
+const isWritableDirectory = (dir: string): boolean => {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Inspect the target and run `fn` with it. Leftovers of an interrupted create there are removed
+ * first (a staging folder beside it, or a half-filled existing directory, rolled back). An
+ * existing directory is locked while `fn` runs, so two runs never fill it at once.
+ */
+export async function withTarget<T>(directory: string, cwd: string, reporter: Reporter, fn: (target: TargetState) => Promise<T>): Promise<T> {
+  const absolute = path.resolve(cwd, directory);
+  removeLeftoverStaging(absolute, reporter);
+  if (!isWritableDirectory(absolute)) return fn(inspectTarget(directory, cwd));
+  return withProjectLock(absolute, reporter, async () => {
+    recoverInterruptedApply(absolute, reporter);
+    return fn(inspectTarget(directory, cwd));
+  });
+}
+
+/**
+ * Write a new project. A missing target is staged beside it and renamed into place; an existing
+ * one (holding only harmless files) is filled like a change, the user's files winning.
+ */
+export function writeProject(plan: Plan, target: TargetState): WriteResult {
+  if (!target.exists) {
+    writeNewDirectory(plan, target.absolute);
+    return { written: plan.size, kept: [], merged: [] };
+  }
+  const { change, kept } = fitToTarget(plan, target);
+  applyChange(target.absolute, change, 'create');
+  return { written: change.create.size + change.modify.size, kept, merged: [...change.modify.keys()] };
 }
 
 /** A change to an existing project: files to create and files to replace, all computed first. */
@@ -91,44 +174,77 @@ function firstMissing(root: string, relative: string): string {
 }
 
 /**
- * Apply a change so the project ends up exactly as before or exactly as after. Everything is
- * written to a staging directory inside the project first; then new folders are renamed
- * into place and changed files replaced by rename (each atomic). The renames run in one
- * synchronous stretch, so a signal cannot land between them; if one fails, those already
- * done are undone from the backups.
+ * Stage a change inside the project: new files, changed files and backups of the files they
+ * replace, all in one staging folder; the journal of the renames to come is returned, not yet
+ * written. A failure removes the staging folder: nothing was changed.
  */
-export function applyChange(root: string, change: ChangePlan): void {
-  const staging = path.join(root, `.layered-backend-staging-${randomBytes(4).toString('hex')}`);
-  pendingStaging.add(staging);
+export function stageChange(root: string, change: ChangePlan, command: Journal['command']): Journal {
   const mounts = [...new Set([...change.create.keys()].map((relative) => firstMissing(root, relative)))];
-  const done: Array<() => void> = [];
+  const journal: Journal = {
+    command,
+    staging: `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`,
+    steps: [
+      ...mounts.map((mount) => ({ path: mount, kind: 'create' as const })),
+      ...[...change.modify].map(([file, { after }]) => ({
+        path: file,
+        kind: 'replace' as const,
+        existed: fs.existsSync(toNative(root, file)),
+        sha256: sha256(after),
+      })),
+    ],
+  };
+  const staging = path.join(root, journal.staging);
+  pendingStaging.add(staging);
   try {
     writePlanFiles(change.create, path.join(staging, 'new'));
     writePlanFiles(new Map([...change.modify].map(([file, { after }]) => [file, after])), path.join(staging, 'changed'));
-    for (const file of change.modify.keys()) {
-      if (!fs.existsSync(toNative(root, file))) continue;
-      fs.mkdirSync(path.dirname(toNative(path.join(staging, 'backup'), file)), { recursive: true });
-      fs.copyFileSync(toNative(root, file), toNative(path.join(staging, 'backup'), file));
+    for (const step of journal.steps.filter((step) => step.existed)) {
+      const backup = stagedPath(root, journal, 'backup', step.path);
+      fs.mkdirSync(path.dirname(backup), { recursive: true });
+      fs.copyFileSync(toNative(root, step.path), backup);
     }
-    for (const mount of mounts) {
-      fs.mkdirSync(path.dirname(toNative(root, mount)), { recursive: true });
-      fs.renameSync(toNative(path.join(staging, 'new'), mount), toNative(root, mount));
-      done.push(() => fs.rmSync(toNative(root, mount), { recursive: true, force: true }));
-    }
-    for (const file of change.modify.keys()) {
-      const existed = fs.existsSync(toNative(root, file));
-      fs.renameSync(toNative(path.join(staging, 'changed'), file), toNative(root, file));
-      done.push(() =>
-        existed
-          ? fs.renameSync(toNative(path.join(staging, 'backup'), file), toNative(root, file))
-          : fs.rmSync(toNative(root, file), { force: true }),
-      );
-    }
+    return journal;
   } catch (error) {
-    for (const undo of done.reverse()) undo();
-    throw new WriteError(`Could not apply the change to ${root}: ${(error as Error).message}. Nothing was changed.`);
+    throw new WriteError(`${failureOf(root, command)}: ${describeFsError(error)}${removeQuietly(staging) || '. Nothing was changed.'}`);
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
     pendingStaging.delete(staging);
   }
+}
+
+const failureOf = (root: string, command: Journal['command']): string =>
+  command === 'create' ? `Could not write the project to ${root}` : `Could not apply the change to ${root}`;
+
+/**
+ * Apply a change so the project ends up exactly as before or exactly as after, even when the
+ * process is killed: stage everything (with backups of the files replaced) inside the project,
+ * write the journal, rename new folders and changed files into place, then remove the staging
+ * folder and the journal. A failure rolls back what was done; a crash is recovered by the next
+ * run (recoverInterruptedApply). Call it holding the project lock.
+ */
+export function applyChange(root: string, change: ChangePlan, command: Journal['command'] = 'add-service'): void {
+  const failed = failureOf(root, command);
+  const journal = stageChange(root, change, command);
+  afterWriteStep();
+  try {
+    writeJournal(root, journal);
+  } catch (error) {
+    const left = removeQuietly(path.join(root, journal.staging)) + removeQuietly(path.join(root, `${JOURNAL_FILE}.tmp`));
+    throw new WriteError(`${failed}: ${describeFsError(error)}${left || '. Nothing was changed.'}`);
+  }
+  afterWriteStep();
+  try {
+    rollForward(root, journal, afterWriteStep);
+    finishChange(root, journal);
+  } catch (error) {
+    try {
+      rollBack(root, journal);
+      finishChange(root, journal);
+    } catch (undoError) {
+      throw new WriteError(`${failed}: ${describeFsError(error)}; undoing it failed too: ${describeFsError(undoError)}.`, [
+        `The next run of create-layered-backend here finishes undoing it (its journal is ${JOURNAL_FILE}).`,
+      ]);
+    }
+    throw new WriteError(`${failed}: ${describeFsError(error)}. Nothing was changed.`);
+  }
+  afterWriteStep();
 }

@@ -44,3 +44,27 @@ export class PostWriteError extends CliError {
 export class CancelledError extends CliError {
   readonly exitCode = 130;
 }
+
+const FS_REASONS: Record<string, string> = {
+  ENAMETOOLONG: 'a name in the path, or the whole path, is too long',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EISDIR: 'a directory is in the way',
+  EEXIST: 'something is already there',
+  ENOTEMPTY: 'something is already there',
+  ELOOP: 'the path has too many symbolic links',
+  EMFILE: 'too many open files',
+  EIO: 'an input/output error',
+};
+
+/** A file-system error in words, with the path when it is short enough to read. */
+export function describeFsError(error: unknown): string {
+  const { code, path: file } = error as NodeJS.ErrnoException;
+  const reason = code ? FS_REASONS[code] : undefined;
+  if (!reason) return (error as Error).message ?? String(error);
+  return file && file.length <= 200 ? `${reason} (${code}: ${file})` : `${reason} (${code})`;
+}

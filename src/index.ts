@@ -7,7 +7,7 @@ import pc from 'picocolors';
 import { removePendingStaging } from './apply.js';
 import { buildProgram } from './cli.js';
 import type { CommandEnv } from './commands/create.js';
-import { CliError } from './errors.js';
+import { CliError, describeFsError } from './errors.js';
 import { interruptMessage } from './interrupt.js';
 import { clackReporter, plainReporter, runsInCI } from './ui.js';
 
@@ -58,6 +58,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       const reporter = process.stdout.isTTY ? clackReporter() : plainReporter();
       reporter.error(error.message, error.details);
       return error.exitCode;
+    }
+    const { code, syscall } = error as NodeJS.ErrnoException;
+    if (typeof code === 'string' && typeof syscall === 'string') {
+      // A file-system or process error is the machine's, not a bug: one line, no stack.
+      process.stderr.write(`${pc.red('error:')} ${syscall} failed: ${describeFsError(error)}\n`);
+      return 1;
     }
     process.stderr.write(`${pc.red('Unexpected error:')} ${(error as Error).stack ?? String(error)}\n`);
     process.stderr.write('Please report this with the command you ran.\n');

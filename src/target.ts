@@ -1,14 +1,20 @@
 /**
- * Checks on the directory a project is written to, made before anything is written.
+ * Checks on the directory a project is written to, made before anything is written, and the
+ * plan fitted to what the directory already holds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './errors.js';
+import type { ChangePlan } from './apply.js';
+import { describeFsError, UsageError } from './errors.js';
+import { LOCK_FILE } from './lock.js';
+import type { Plan } from './render/plan.js';
 
 /** Files that may already be in a target directory without making it "not empty". */
 const HARMLESS = new Set([
   '.git', '.gitattributes', '.DS_Store', 'Thumbs.db', '.idea', '.vscode', 'LICENSE', 'LICENSE.md',
   'LICENSE.txt', 'README.md', 'README', 'README.txt', 'docs', '.github',
+  // Ours, held while this run writes there; removed afterwards.
+  LOCK_FILE,
 ]);
 
 export interface TargetState {
@@ -20,16 +26,21 @@ export interface TargetState {
 
 /**
  * Where the project goes and what is already there. Throws UsageError when the target is a
- * file, is not writable, or holds anything but harmless files (listing them).
+ * file, is not writable, cannot be a path at all, or holds anything but harmless files
+ * (listing them).
  */
 export function inspectTarget(directory: string, cwd: string): TargetState {
   const absolute = path.resolve(cwd, directory);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absolute);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new UsageError(`Cannot create the project in ${shorten(absolute)}: ${describeFsError(error)}.`);
+    }
     const parent = nearestExistingParent(absolute);
-    assertWritable(parent, `Cannot create ${absolute}: ${parent} is not writable.`);
+    if (!fs.statSync(parent).isDirectory()) throw new UsageError(`Cannot create ${shorten(absolute)}: ${parent} is a file, not a directory.`);
+    assertWritable(parent, `Cannot create ${shorten(absolute)}: ${parent} is not writable.`);
     return { absolute, exists: false, existing: [] };
   }
   if (!stat.isDirectory()) {
@@ -45,10 +56,13 @@ export function inspectTarget(directory: string, cwd: string): TargetState {
       shown,
     );
   }
+  // The project is staged inside an existing target, so only the target must be writable.
   assertWritable(absolute, `${absolute} is not writable.`);
-  assertWritable(path.dirname(absolute), `${path.dirname(absolute)} is not writable (the project is staged beside it).`);
   return { absolute, exists: true, existing: entries };
 }
+
+/** A path too long to read in one line is shown by its start and its end. */
+const shorten = (text: string): string => (text.length <= 200 ? text : `${text.slice(0, 90)}...${text.slice(-90)}`);
 
 function nearestExistingParent(absolute: string): string {
   let current = path.dirname(absolute);
@@ -62,4 +76,27 @@ function assertWritable(dir: string, message: string): void {
   } catch {
     throw new UsageError(message);
   }
+}
+
+export const README_BEGIN = '<!-- create-layered-backend: generated section; add-service keeps its table of services up to date -->';
+export const README_END = '<!-- create-layered-backend: end of generated section -->';
+
+/**
+ * The plan for a target that already holds harmless files. The user's files win, except their
+ * README.md: ours is appended to it in a delimited section, so the project's documentation and
+ * its table of services (which add-service edits) are there too.
+ */
+export function fitToTarget(plan: Plan, target: TargetState): { change: ChangePlan; kept: string[] } {
+  const change: ChangePlan = { create: new Map(), modify: new Map() };
+  const kept: string[] = [];
+  const readme = path.join(target.absolute, 'README.md');
+  for (const [file, contents] of plan) {
+    if (!target.existing.includes(file.split('/')[0]!)) change.create.set(file, contents);
+    else if (file === 'README.md' && fs.statSync(readme).isFile()) {
+      const before = fs.readFileSync(readme, 'utf8');
+      const separator = before === '' || before.endsWith('\n') ? '' : '\n';
+      change.modify.set(file, { before, after: `${before}${separator}\n${README_BEGIN}\n\n${contents.trimEnd()}\n\n${README_END}\n` });
+    } else kept.push(file);
+  }
+  return { change, kept };
 }

@@ -16,6 +16,8 @@ import { databaseLabel, nextDatabasePort } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
+import { recoverInterruptedApply } from '../journal.js';
+import { LOCK_FILE, withProjectLock } from '../lock.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
 import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
 import { DATABASES, FIRST_PORT, isHostPort, PORT_RANGE, shellQuote, type Database } from '../options.js';
@@ -142,6 +144,8 @@ export async function gatherAddAnswers(
 interface PlannedAddition {
   change: ChangePlan;
   conflicts: string[];
+  /** Things left as they are, said in one line each. */
+  notices: string[];
   service: ServiceContext;
   manifest: Manifest;
 }
@@ -168,6 +172,7 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
   const create = renderService(service, templates);
   const conflicts = [...create.keys()].filter((file) => fs.existsSync(path.join(root, file))).map((file) => `${file} already exists`);
   const modify = new Map<string, { before: string; after: string }>();
+  const notices: string[] = [];
   const read = (file: string): string | undefined => {
     const full = path.join(root, file);
     return fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
@@ -182,7 +187,10 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
   else edit(COMPOSE_FILE, addServiceToCompose(compose, service, existing), compose);
 
   const readme = read('README.md');
-  if (readme !== undefined) edit('README.md', addReadmeRow(readme, templates.partial('readme-service-row')(service)), readme);
+  const row = readme === undefined ? undefined : addReadmeRow(readme, templates.partial('readme-service-row')(service));
+  // A README rewritten without the table of services is the user's to keep as it is.
+  if (row?.ok === false) notices.push(`README.md left as it is: ${row.reason}.`);
+  else if (row) edit('README.md', row, readme!);
 
   for (const other of existing) {
     const { url } = peerContext(record);
@@ -204,7 +212,7 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
   const updated: Manifest = { ...manifest, services: [...manifest.services, manifestService(record)] };
   const manifestText = read(MANIFEST_FILE)!;
   modify.set(MANIFEST_FILE, { before: manifestText, after: serializeManifest(updated) });
-  return { change: { create, modify }, conflicts, service, manifest: updated };
+  return { change: { create, modify }, conflicts, notices, service, manifest: updated };
 }
 
 /**
@@ -226,9 +234,9 @@ function installTargetsFor(root: string, manifest: Manifest): InstallTarget[] {
 
 /** Uncommitted changes in the project's git working tree, or [] (also when not in git). */
 async function uncommittedChanges(root: string): Promise<string[]> {
-  const status = await execa('git', ['status', '--porcelain', '--', '.'], { cwd: root, reject: false, stdin: 'ignore' }).catch(
-    () => undefined,
-  );
+  // Our own lock file is there while this run holds it; it is not a change of the user's.
+  const args = ['status', '--porcelain', '--', '.', `:(exclude)${LOCK_FILE}`];
+  const status = await execa('git', args, { cwd: root, reject: false, stdin: 'ignore' }).catch(() => undefined);
   if (!status || status.exitCode !== 0) return [];
   return status.stdout.split('\n').filter(Boolean);
 }
@@ -245,11 +253,9 @@ function diffOf(file: string, before: string, after: string): string {
     .join('\n');
 }
 
-export async function runAddService(name: string, flags: AddServiceFlags, env: CommandEnv): Promise<void> {
+/** Read the project, ask, plan and apply, holding the project lock. Undefined after a dry run. */
+async function changeProject(name: string, flags: AddServiceFlags, env: CommandEnv, start: string, root: string) {
   const { reporter } = env;
-  reporter.intro(`create-layered-backend ${env.version}: add-service`);
-  const start = path.resolve(env.cwd, flags.cwd ?? '.');
-  const root = findProjectRoot(start);
   const manifest = readManifest(root, env.version, `add-service ${shellQuote(name)}`);
   if (flags.gitCheck && !flags.dryRun) {
     const dirty = await uncommittedChanges(root);
@@ -268,6 +274,7 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   if (planned.conflicts.length > 0) {
     throw new UsageError(`Cannot add ${name}: nothing was changed.`, planned.conflicts.map((conflict) => `  ${conflict}`));
   }
+  for (const notice of planned.notices) reporter.info(notice);
   const relativeRoot = path.relative(env.cwd, root) || '.';
   const created = [...planned.change.create.keys()].sort();
   if (flags.dryRun) {
@@ -279,6 +286,20 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   if (flags.install) await assertInstallTools(manifest.packageManager);
 
   applyChange(root, planned.change);
+  return { planned, answers, created, relativeRoot, missingFolders };
+}
+
+export async function runAddService(name: string, flags: AddServiceFlags, env: CommandEnv): Promise<void> {
+  const { reporter } = env;
+  reporter.intro(`create-layered-backend ${env.version}: add-service`);
+  const start = path.resolve(env.cwd, flags.cwd ?? '.');
+  const root = findProjectRoot(start);
+  const applied = await withProjectLock(root, reporter, async () => {
+    recoverInterruptedApply(root, reporter);
+    return changeProject(name, flags, env, start, root);
+  });
+  if (!applied) return;
+  const { planned, answers, created, relativeRoot, missingFolders } = applied;
   reporter.success(
     `Added ${name} (${planned.service.entity.label} at /api/v1/${planned.service.entity.routePath}, ${databaseLabel(answers.db)}, port ${answers.port}): ${created.length} files created, ${planned.change.modify.size} changed`,
   );

@@ -1,10 +1,10 @@
 /**
  * `create-layered-backend [directory]`: answer the questions, render the plan, write it
- * atomically, then install, commit and run the first test pass.
+ * atomically (src/apply.ts), then install, commit and run the first test pass.
  */
 import path from 'node:path';
 import pc from 'picocolors';
-import { writeProject } from '../apply.js';
+import { withTarget, writeProject } from '../apply.js';
 import { entityContext, projectContext, serviceRecords } from '../context.js';
 import { PostWriteError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
@@ -17,7 +17,6 @@ import { gitSkipReason, INIT_COMMANDS, initRepository } from '../steps/git.js';
 import { projectInstallTargets, runInstallTargets, type StepFailure } from '../steps/install.js';
 import { testProject } from '../steps/test.js';
 import { assertInstallTools, onPath } from '../steps/tools.js';
-import { inspectTarget } from '../target.js';
 import type { Reporter } from '../ui.js';
 
 export interface CreateInput {
@@ -54,20 +53,23 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   const { reporter } = env;
   reporter.intro(`create-layered-backend ${env.version}`);
   const answers = await gatherAnswers(input, env);
-  const target = inspectTarget(answers.directory, env.cwd);
   const plan = planProject(answers, env.version);
+  const outcome = await withTarget(answers.directory, env.cwd, reporter, async (target) => {
+    if (input.flags.dryRun) {
+      reportDryRun(plan, target.absolute, reporter);
+      return undefined;
+    }
+    if (answers.install) await assertInstallTools(answers.packageManager);
+    return { target, written: writeProject(plan, target) };
+  });
+  if (!outcome) return;
 
-  if (input.flags.dryRun) {
-    reportDryRun(plan, target.absolute, reporter);
-    return;
-  }
-  if (answers.install) await assertInstallTools(answers.packageManager);
-
-  const written = writeProject(plan, target);
+  const { target, written } = outcome;
   const relativeDir = path.relative(env.cwd, target.absolute) || '.';
   const cdCommand = relativeDir === '.' ? '' : `cd ${shellQuote(relativeDir)} && `;
   reporter.success(`Wrote ${written.written} files to ${relativeDir}`);
   if (written.kept.length > 0) reporter.info(`Kept your existing ${written.kept.join(', ')}`);
+  if (written.merged.length > 0) reporter.info(`Kept your ${written.merged.join(', ')}, with ours appended in a delimited section`);
   // What an interruption leaves to do: the steps below not yet run, in their order. The git
   // step is named once it is known that initRepository would commit (not inside a repository).
   const finishWith = (steps: Array<string | false>) => {

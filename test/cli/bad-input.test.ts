@@ -150,12 +150,6 @@ const addRows: Row[] = [
     message: /docker-compose\.yml cannot be edited safely: it already defines "billing"/,
   },
   {
-    label: 'a README whose table of services is gone',
-    args: ['billing'],
-    setup: (dir) => fs.writeFileSync(path.join(dir, 'README.md'), '# Shop\n\nRewritten by hand.\n'),
-    message: /README\.md cannot be edited safely: its table of services/,
-  },
-  {
     label: 'a peers line that is not JSON',
     args: ['billing'],
     setup: (dir) => {

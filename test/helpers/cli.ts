@@ -12,6 +12,8 @@ export interface CliRun {
   stdout: string;
   stderr: string;
   all: string;
+  /** The signal that ended the process, if one did (exitCode is then -1). */
+  signal?: string;
 }
 
 /** Run the built CLI as a user would: a child process with piped output (no TTY). */
@@ -27,7 +29,7 @@ export async function runCli(
     stdin: 'ignore',
     timeout: options.timeout ?? 120_000,
   });
-  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, all: result.all ?? '' };
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, all: result.all ?? '', signal: result.signal };
 }
 
 export function tempDir(prefix: string): string {

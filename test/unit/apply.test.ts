@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeProject } from '../../src/apply.js';
 import { UsageError, WriteError } from '../../src/errors.js';
-import { inspectTarget } from '../../src/target.js';
+import { STAGING_PREFIX } from '../../src/journal.js';
+import { inspectTarget, README_BEGIN, README_END } from '../../src/target.js';
 
 let work: string;
 beforeEach(() => {
@@ -50,19 +51,63 @@ describe('inspectTarget', () => {
 describe('writeProject', () => {
   it('writes every file and leaves no staging directory', () => {
     const result = writeProject(plan, inspectTarget('out', work));
-    expect(result).toEqual({ written: 3, kept: [] });
+    expect(result).toEqual({ written: 3, kept: [], merged: [] });
     expect(fs.readFileSync(path.join(work, 'out/services/users/app/__init__.py'), 'utf8')).toBe('');
     expect(fs.readdirSync(work)).toEqual(['out']);
   });
 
-  it('keeps the user\'s harmless files in an existing directory', () => {
+  it('keeps the user\'s harmless files in an existing directory; ours goes below their README', () => {
     fs.mkdirSync(path.join(work, 'out'));
     fs.writeFileSync(path.join(work, 'out/README.md'), 'mine');
+    fs.writeFileSync(path.join(work, 'out/LICENSE'), 'theirs');
     const result = writeProject(plan, inspectTarget('out', work));
-    expect(result.kept).toEqual(['README.md']);
-    expect(fs.readFileSync(path.join(work, 'out/README.md'), 'utf8')).toBe('mine');
-    expect(fs.readFileSync(path.join(work, 'out/LICENSE'), 'utf8')).toBe('MIT');
+    expect(result).toEqual({ written: 2, kept: ['LICENSE'], merged: ['README.md'] });
+    expect(fs.readFileSync(path.join(work, 'out/README.md'), 'utf8')).toBe(`mine\n\n${README_BEGIN}\n\n# generated\n\n${README_END}\n`);
+    expect(fs.readFileSync(path.join(work, 'out/LICENSE'), 'utf8')).toBe('theirs');
     expect(fs.readdirSync(work)).toEqual(['out']);
+    expect(fs.readdirSync(path.join(work, 'out')).sort()).toEqual(['LICENSE', 'README.md', 'services']);
+  });
+
+  it('stages inside an existing target and copies where a rename crosses file systems (EXDEV)', () => {
+    fs.mkdirSync(path.join(work, 'out'));
+    const rename = fs.renameSync;
+    const crossing = vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      // Only moves out of the staging folder cross; renames within one folder do not.
+      if (path.dirname(String(from)) !== path.dirname(String(to)) && String(from).includes(STAGING_PREFIX)) {
+        throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+      }
+      return rename(from, to);
+    });
+    try {
+      writeProject(plan, inspectTarget('out', work));
+      expect(crossing).toHaveBeenCalled();
+    } finally {
+      crossing.mockRestore();
+    }
+    expect(fs.readFileSync(path.join(work, 'out/README.md'), 'utf8')).toBe('# generated\n');
+    expect(fs.readFileSync(path.join(work, 'out/services/users/app/__init__.py'), 'utf8')).toBe('');
+    expect(fs.readdirSync(path.join(work, 'out')).sort()).toEqual(['LICENSE', 'README.md', 'services']);
+  });
+
+  it('an existing target is left exactly as it was when a write fails', () => {
+    fs.mkdirSync(path.join(work, 'out'));
+    fs.writeFileSync(path.join(work, 'out/README.md'), 'mine');
+    const rename = fs.renameSync;
+    let renames = 0;
+    // The third move into place fails: the first two must be undone.
+    const failing = vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (String(from).includes(STAGING_PREFIX) && !String(to).includes(STAGING_PREFIX) && ++renames === 3) {
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      }
+      return rename(from, to);
+    });
+    try {
+      expect(() => writeProject(plan, inspectTarget('out', work))).toThrow(/no space left on the device.*Nothing was changed/);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(fs.readdirSync(path.join(work, 'out'))).toEqual(['README.md']);
+    expect(fs.readFileSync(path.join(work, 'out/README.md'), 'utf8')).toBe('mine');
   });
 
   it('leaves nothing behind when a write fails', () => {
