@@ -9,10 +9,13 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binPath, hashTree, listFiles, tempDir } from '../helpers/cli.js';
-import { leftUnder, processesUnder } from '../helpers/processes.js';
+import { killAllUnder, leftUnder, processesUnder } from '../helpers/processes.js';
 
 const work = tempDir('signals');
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  killAllUnder(work);
+  fs.rmSync(work, { recursive: true, force: true });
+});
 
 /** A folder of fake tools; `marker` is touched when a tool starts, so the test knows when. */
 function fakeTools(scripts: Record<string, string>): { dir: string; marker: string } {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runCli, tempDir } from '../helpers/cli.js';
-import { leftUnder, pollFor, portsListenedOnBy, processesUnder, stillListening } from '../helpers/processes.js';
+import { killAllUnder, leftUnder, pollFor, portsListenedOnBy, processesUnder, stillListening } from '../helpers/processes.js';
 import { freePort } from '../helpers/service.js';
 
 const work = tempDir('e2e-interrupt');
@@ -49,14 +49,7 @@ function holdingEnv(marker: string): Record<string, string> {
 const isServiceProcess = (command: string) => command.includes('app.cmd.api.main');
 
 afterAll(() => {
-  // A failed test must not leave its services running on the machine.
-  for (const { pid } of processesUnder(work)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
+  killAllUnder(work);
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -91,3 +91,14 @@ export async function leftUnder(dir: string, timeoutMs: number): Promise<Process
   const gone = await pollFor(() => (processesUnder(dir).length === 0 ? true : undefined), timeoutMs, 100);
   return gone ? [] : processesUnder(dir);
 }
+
+/** Kill every process under `dir`: a failed test must not leave its processes running. */
+export function killAllUnder(dir: string): void {
+  for (const { pid } of processesUnder(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
