@@ -17,7 +17,7 @@ export interface RunResult {
   /** The last lines of combined stdout and stderr. */
   tail: string[];
   output: string;
-  /** The tool was killed by a signal (the user pressed Ctrl-C). */
+  /** The tool was killed by a signal from elsewhere (an interruption of the CLI never returns). */
   signal: string | undefined;
 }
 

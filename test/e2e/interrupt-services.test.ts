@@ -68,10 +68,12 @@ function snapshot(project: string): { ports: number[]; services: number } {
   };
 }
 
-describe.each([
+const cliCases = [
   { signal: 'SIGINT', to: 'the process group' },
   { signal: 'SIGTERM', to: 'the CLI alone' },
-] as const)('create, $signal to $to during the root tests of the first test pass', ({ signal, to }) => {
+] as const;
+
+for (const { signal, to } of cliCases) describe(`create, ${signal} to ${to} during the root tests of the first test pass`, () => {
   it('waits for the tests to stop the services, then exits 130 with the message', async () => {
     const cwd = fs.mkdtempSync(path.join(work, 'cli-'));
     const project = path.join(cwd, 'demo');
@@ -129,7 +131,7 @@ describe('the launcher alone (scripts/stack.py)', () => {
     { signal: 'SIGKILL', to: 'process', phase: 'tests' },
   ] as const;
 
-  it.each(pytestCases)('pytest, $signal to the $to during $phase: no service is left', async ({ signal, to, phase }) => {
+  for (const { signal, to, phase } of pytestCases) it(`pytest, ${signal} to the ${to === 'group' ? 'process group' : 'process alone'} during ${phase}: no service is left`, async () => {
     const marker = path.join(work, `holding-${signal}-${phase}`);
     const pytest = execa(path.join(project, '.venv/bin/python'), ['-m', 'pytest', '-q'], {
       cwd: project,
@@ -161,12 +163,12 @@ describe('the launcher alone (scripts/stack.py)', () => {
 
   /** `make run`: Ctrl-C in its terminal, SIGTERM to make from a supervisor, SIGKILL of the launcher. */
   const runCases = [
-    { signal: 'SIGINT', to: 'group' },
-    { signal: 'SIGTERM', to: 'make' },
-    { signal: 'SIGKILL', to: 'launcher' },
+    { signal: 'SIGINT', to: 'group', title: 'to the process group' },
+    { signal: 'SIGTERM', to: 'make', title: 'to make alone' },
+    { signal: 'SIGKILL', to: 'launcher', title: 'to scripts/stack.py alone' },
   ] as const;
 
-  it.each(runCases)('make run, $signal to the $to once ready: no service is left', async ({ signal, to }) => {
+  for (const { signal, to, title } of runCases) it(`make run, ${signal} ${title} once ready: no service is left`, async () => {
     const make = execa('make', ['run'], { cwd: project, env: { NO_COLOR: '1' }, reject: false, all: true, stdin: 'ignore', detached: true });
     let output = '';
     make.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
