@@ -8,7 +8,8 @@ import { removePendingStaging } from './apply.js';
 import { buildProgram } from './cli.js';
 import type { CommandEnv } from './commands/create.js';
 import { CliError, describeFsError } from './errors.js';
-import { interruptMessage } from './interrupt.js';
+import { interruptMessage, isInterrupted, markInterrupted } from './interrupt.js';
+import { runningTools, signalRunningTools, stopRunningTools } from './steps/run.js';
 import { clackReporter, plainReporter, runsInCI } from './ui.js';
 
 declare const __VERSION__: string;
@@ -28,7 +29,29 @@ function makeEnv(flags: { yes?: boolean }): CommandEnv {
   };
 }
 
+/**
+ * How long a running tool gets to stop what it started (the test pass stops its services and
+ * drops its test databases) before it is killed.
+ */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Ctrl-C, SIGTERM or a closed terminal: the running tool (in a process group of its own, see
+ * steps/run.ts) gets the same signal and time to clean up; a second signal kills it at once.
+ */
 function onSignal(signal: NodeJS.Signals): void {
+  if (isInterrupted()) {
+    signalRunningTools('SIGKILL');
+    return;
+  }
+  markInterrupted();
+  const tools = runningTools();
+  if (tools.length === 0) exitInterrupted(signal);
+  process.stderr.write(`\n${pc.dim(`Stopping ${tools.join(', ')} (press Ctrl-C again to kill it now)...`)}\n`);
+  void stopRunningTools(signal, STOP_GRACE_MS).then(() => exitInterrupted(signal));
+}
+
+function exitInterrupted(signal: NodeJS.Signals): never {
   removePendingStaging();
   process.stderr.write(`\n${pc.yellow(interruptMessage())} (${signal})\n`);
   process.exit(130);
@@ -45,6 +68,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   process.stderr.on('error', onOutputError);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   const program = buildProgram(VERSION, makeEnv).exitOverride();
   try {
     await program.parseAsync(argv);

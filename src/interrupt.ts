@@ -4,6 +4,7 @@
  * message says how to finish. Commands update the message as they go; `main` prints it.
  */
 let message = 'Cancelled: nothing was written.';
+let interrupted = false;
 
 export function onInterruptSay(text: string): void {
   message = text;
@@ -11,4 +12,13 @@ export function onInterruptSay(text: string): void {
 
 export function interruptMessage(): string {
   return message;
+}
+
+/** From now on the signal handler stops the run: no new step starts, no failure is reported. */
+export function markInterrupted(): void {
+  interrupted = true;
+}
+
+export function isInterrupted(): boolean {
+  return interrupted;
 }

@@ -11,6 +11,10 @@ throwaway databases, so they never touch development data. A service on SQLite g
 file; a service on a database server (PostgreSQL, MySQL) gets a new database on the
 server its tests use (TEST_DATABASE_URL, TEST_POSTGRES_URL / TEST_MYSQL_URL, or its own
 container: see services/<name>/tests/database_server.py), dropped at the end.
+
+Services are stopped however the launcher ends: on exit, on an error during startup, on
+Ctrl-C, SIGTERM or SIGHUP (which interrupt like Ctrl-C while services run), and even when
+it is killed outright, through scripts/guard.py.
 Standard library only.
 """
 
@@ -21,21 +25,30 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import IO
+
+from guard import GRACE_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".layered-backend.json"
 STARTUP_TIMEOUT_SECONDS = 60.0
+GUARD = Path(__file__).resolve().with_name("guard.py")
+# How long a service gets to stop: the guard's own grace period, and time to exit after it.
+STOP_TIMEOUT_SECONDS = GRACE_SECONDS + 2.0
 # Exit status of `python -m tests.database create` in a service when its database server
 # cannot be used (services/<name>/tests/database_server.py).
 DATABASE_UNAVAILABLE_EXIT_STATUS = 3
+# A service as this script runs it: its guard (scripts/guard.py), with the service under it.
+ServiceProcess = subprocess.Popen[bytes]
 
 
 class DatabaseUnavailable(RuntimeError):  # noqa: N818 (a condition, not a programming error)
@@ -90,7 +103,7 @@ class Stack:
     """Services started by `running_stack`: name -> base URL, and their processes."""
 
     urls: dict[str, str]
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def exited(self) -> list[str]:
         return [name for name, process in self.processes.items() if process.poll() is not None]
@@ -115,44 +128,112 @@ def running_stack(
     stack = Stack(urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
     logs: dict[str, IO[bytes]] = {}
     databases: dict[Service, str] = {}
+
+    def start(service: Service) -> None:
+        if isolated and service.db != "sqlite":
+            databases[service] = create_test_database(service)
+        env = service_environment(service, services, stack.urls, work_dir, databases.get(service))
+        log: IO[bytes] | None = None
+        if work_dir is not None:
+            log = logs[service.name] = (work_dir / f"{service.name}.log").open("wb")
+        migrate(service, env, log)
+        stack.processes[service.name] = start_guarded(service, env, log)
+
+    # Outermost, so that a signal during startup, the tests or the cleanup is handled alike.
+    with termination_interrupts():
+        try:
+            # Side by side: each step mostly waits for a subprocess (database, migrations).
+            # Leaving the pool waits for every step, so services started before a failure
+            # are in stack.processes when the `finally` runs.
+            with ThreadPoolExecutor(max_workers=max(len(services), 1)) as pool:
+                for future in [pool.submit(start, service) for service in services]:
+                    future.result()
+            for service in services:
+                wait_until_ready(service, stack, work_dir)
+            yield stack
+        finally:
+            # A copy: after a second Ctrl-C a starting thread may still add one (its guard
+            # stops it when this process exits).
+            stop_all(list(stack.processes.values()))
+            for log_file in logs.values():
+                log_file.close()
+            with ThreadPoolExecutor(max_workers=max(len(databases), 1)) as pool:
+                for service, url in databases.items():
+                    pool.submit(drop_test_database, service, url)
+
+
+@contextmanager
+def termination_interrupts() -> Iterator[None]:
+    """Within: SIGTERM (a supervisor, `kill`) and SIGHUP (a closed terminal) interrupt like
+    Ctrl-C, with KeyboardInterrupt, so that cleanup code runs (the `finally` of
+    running_stack, pytest's fixture teardown) instead of the process dying on the spot.
+
+    Only the first one interrupts: the same signal often comes twice (make passes SIGTERM
+    on to its children, which got it already when it was sent to the whole process group),
+    and a second KeyboardInterrupt would cut the cleanup short. Only the main thread can
+    set signal handlers; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGTERM", "SIGHUP")  # SIGHUP does not exist on Windows
+    signals = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {signum: signal.getsignal(signum) for signum in signals}
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        for other in signals:
+            signal.signal(other, signal.SIG_IGN)
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for signum in signals:
+        signal.signal(signum, interrupt)
     try:
-
-        def start(service: Service) -> None:
-            if isolated and service.db != "sqlite":
-                databases[service] = create_test_database(service)
-            env = service_environment(
-                service, services, stack.urls, work_dir, databases.get(service)
-            )
-            log: IO[bytes] | None = None
-            if work_dir is not None:
-                log = logs[service.name] = (work_dir / f"{service.name}.log").open("wb")
-            migrate(service, env, log)
-            stack.processes[service.name] = subprocess.Popen(
-                [str(service.python), "-m", "app.cmd.api.main"],
-                cwd=service.directory,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT if log else None,
-                # Its own process group: Ctrl-C reaches this script only, which then
-                # stops every service in order.
-                start_new_session=True,
-            )
-
-        # Side by side: each step mostly waits for a subprocess (database, migrations).
-        with ThreadPoolExecutor(max_workers=max(len(services), 1)) as pool:
-            for future in [pool.submit(start, service) for service in services]:
-                future.result()
-        for service in services:
-            wait_until_ready(service, stack, work_dir)
-        yield stack
+        yield
     finally:
-        for process in stack.processes.values():
-            stop(process)
-        for log_file in logs.values():
-            log_file.close()
-        with ThreadPoolExecutor(max_workers=max(len(databases), 1)) as pool:
-            for service, url in databases.items():
-                pool.submit(drop_test_database, service, url)
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+
+
+def start_guarded(service: Service, env: dict[str, str], log: IO[bytes] | None) -> ServiceProcess:
+    """Start `service` under scripts/guard.py, which stops it when this process is gone.
+
+    Closing the returned process's stdin asks the guard to stop the service. The guard and
+    the service get a process group of their own: Ctrl-C reaches this script only, which
+    then stops every service, and the whole group can be killed at once.
+    """
+    return subprocess.Popen(
+        [sys.executable, str(GUARD), str(service.python), "-m", "app.cmd.api.main"],
+        cwd=service.directory,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+        start_new_session=True,
+    )
+
+
+def stop_all(processes: list[ServiceProcess]) -> None:
+    """Stop services started by `start_guarded`, side by side, within STOP_TIMEOUT_SECONDS."""
+    for process in processes:
+        if process.stdin is not None:
+            process.stdin.close()  # the guard stops its service
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.0))
+        except subprocess.TimeoutExpired:
+            kill_group(process)
+
+
+def kill_group(process: ServiceProcess) -> None:
+    """Kill the guard and its service (and anything the service started)."""
+    if hasattr(os, "killpg"):
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.kill()
+    process.wait()
 
 
 def service_environment(
@@ -265,20 +346,10 @@ def log_tail(service: Service, work_dir: Path | None, lines: int = 30) -> str:
     return "; last lines of its output:\n" + "\n".join(text.splitlines()[-lines:])
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()  # the server shuts down gracefully on SIGTERM
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def main() -> int:
-    # Ctrl-C and `kill` both stop every service before exiting.
+    # Ctrl-C stops every service before exiting, even where a shell started this script
+    # with SIGINT ignored (`&`); running_stack does the same for SIGTERM and SIGHUP.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     services = read_services()
     try:
         with running_stack(services, isolated=False) as stack:
