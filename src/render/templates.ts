@@ -48,6 +48,8 @@ function walk(dir: string, base = dir): string[] {
 
 const layerCache = new Map<string, TemplateFile[]>();
 const partialsLoaded = new Set<string>();
+/** Partial sources by name: Handlebars replaces its own copy by a compiled function once used. */
+const partialSources = new Map<string, string>();
 
 /**
  * Register `templates/partials/*.hbs` as Handlebars partials (by file name), once per root.
@@ -59,7 +61,10 @@ export function registerPartials(root: string): void {
   const dir = path.join(root, 'partials');
   if (fs.existsSync(dir)) {
     for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(HBS_SUFFIX))) {
-      Handlebars.registerPartial(file.slice(0, -HBS_SUFFIX.length), fs.readFileSync(path.join(dir, file), 'utf8'));
+      const name = file.slice(0, -HBS_SUFFIX.length);
+      const source = fs.readFileSync(path.join(dir, file), 'utf8');
+      partialSources.set(name, source);
+      Handlebars.registerPartial(name, source);
     }
   }
   partialsLoaded.add(root);
@@ -68,7 +73,7 @@ export function registerPartials(root: string): void {
 /** Render one partial on its own. */
 export function renderPartial(root: string, name: string, context: object): string {
   registerPartials(root);
-  const partial = Handlebars.partials[name] as string | undefined;
+  const partial = partialSources.get(name);
   if (partial === undefined) throw new Error(`No partial ${name} in ${root}/partials`);
   return Handlebars.compile(partial, { noEscape: true, strict: true })(context);
 }
