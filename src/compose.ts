@@ -16,6 +16,18 @@ export interface ComposeEntries {
   volumes: string[];
 }
 
+/**
+ * Published ports listen on this machine's loopback only: a database or a service run for
+ * development is not offered to the network the machine is on.
+ */
+export const PUBLISHED_HOST = '127.0.0.1';
+const published = (hostPort: number, containerPort: number): string => `${PUBLISHED_HOST}:${hostPort}:${containerPort}`;
+
+/** The mode services run in inside compose, whatever their `.env` says. */
+export const CONTAINER_ENVIRONMENT = 'production';
+
+const fromRootEnv = (variable: string): string => `\${${variable}:?set it in .env}`;
+
 /** A check the service's image can run with its own Python: no curl in slim images. */
 const HTTP_HEALTHCHECK = [
   'CMD',
@@ -33,10 +45,14 @@ function appService(service: ServiceContext): ComposeService {
       args: { PYTHON_VERSION: service.pythonVersion },
     },
     image: `${service.projectName}-${service.name}`,
-    ports: [`${service.port}:${CONTAINER_PORT}`],
+    ports: [published(service.port, CONTAINER_PORT)],
     env_file: `services/${service.name}/.env`,
-    // What differs from the service's .env inside a container.
+    // What differs from the service's .env inside a container; these win over env_file.
+    // Production mode: API docs off, and a weak secret key refused at startup. The key
+    // comes from the root .env (see docker-compose.override.yml in the README to opt out).
     environment: {
+      [`${service.envPrefix}ENVIRONMENT`]: CONTAINER_ENVIRONMENT,
+      [`${service.envPrefix}SECRET_KEY`]: fromRootEnv(service.containerSecretVariable),
       [`${service.envPrefix}HOST`]: '0.0.0.0',
       [`${service.envPrefix}PORT`]: String(CONTAINER_PORT),
       [`${service.envPrefix}DATABASE_URL`]: service.database.composeUrl,
@@ -50,18 +66,33 @@ function appService(service: ServiceContext): ComposeService {
   };
 }
 
-function postgresService(server: ServerContext): ComposeService {
+/** Where a database container's init script is, in the service's directory. */
+export const postgresInitScript = (serviceName: string): string => `services/${serviceName}/docker/postgres-init.sh`;
+export const mysqlInitScript = (serviceName: string): string => `services/${serviceName}/docker/mysql-init.sql`;
+
+/** The variable of a PostgreSQL container that hands its init script the service's password. */
+export const POSTGRES_INIT_PASSWORD_VARIABLE = 'SERVICE_DB_PASSWORD';
+
+function postgresService(server: ServerContext, serviceName: string): ComposeService {
   return {
     image: server.image,
     environment: {
-      POSTGRES_USER: server.user,
-      POSTGRES_PASSWORD: `\${${server.passwordVariable}:?set it in .env}`,
-      POSTGRES_DB: server.name,
+      // The image's superuser, for administration; the service gets its own role.
+      POSTGRES_USER: server.superuser,
+      POSTGRES_PASSWORD: fromRootEnv(server.rootPasswordVariable),
+      // Read by the init script, which creates the service's role with it.
+      [POSTGRES_INIT_PASSWORD_VARIABLE]: fromRootEnv(server.passwordVariable),
     },
-    ports: [`${server.hostPort}:${server.containerPort}`],
-    volumes: [`${server.host}-data:/var/lib/postgresql/data`],
+    ports: [published(server.hostPort, server.containerPort)],
+    volumes: [
+      `${server.host}-data:/var/lib/postgresql/data`,
+      // Creates the service's role and its database, owned by that role.
+      `./${postgresInitScript(serviceName)}:/docker-entrypoint-initdb.d/10-service-role.sh:ro`,
+    ],
     healthcheck: {
-      test: ['CMD-SHELL', `pg_isready -U ${server.user} -d ${server.name}`],
+      // TCP on 127.0.0.1: the image's first-start setup listens on a socket only, so the
+      // container is healthy once the init script has created the service's role.
+      test: ['CMD-SHELL', `pg_isready --host=127.0.0.1 --username=${server.user} --dbname=${server.name}`],
       interval: '5s',
       timeout: '3s',
       retries: 20,
@@ -76,14 +107,14 @@ function mysqlService(server: ServerContext, serviceName: string): ComposeServic
     environment: {
       MYSQL_DATABASE: server.name,
       MYSQL_USER: server.user,
-      MYSQL_PASSWORD: `\${${server.passwordVariable}:?set it in .env}`,
-      MYSQL_ROOT_PASSWORD: `\${${server.rootPasswordVariable}:?set it in .env}`,
+      MYSQL_PASSWORD: fromRootEnv(server.passwordVariable),
+      MYSQL_ROOT_PASSWORD: fromRootEnv(server.rootPasswordVariable),
     },
-    ports: [`${server.hostPort}:${server.containerPort}`],
+    ports: [published(server.hostPort, server.containerPort)],
     volumes: [
       `${server.host}-data:/var/lib/mysql`,
       // Lets the service's account create the throwaway databases its tests use.
-      `./services/${serviceName}/docker/mysql-init.sql:/docker-entrypoint-initdb.d/10-test-grants.sql:ro`,
+      `./${mysqlInitScript(serviceName)}:/docker-entrypoint-initdb.d/10-test-grants.sql:ro`,
     ],
     healthcheck: {
       // TCP on 127.0.0.1: the image's first-start setup listens on a socket only.
@@ -100,7 +131,7 @@ function mysqlService(server: ServerContext, serviceName: string): ComposeServic
 export function composeEntries(service: ServiceContext): ComposeEntries {
   const server = service.database.server;
   if (!server) return { services: [[service.name, appService(service)]], volumes: [`${service.name}-data`] };
-  const database = service.db === 'mysql' ? mysqlService(server, service.name) : postgresService(server);
+  const database = service.db === 'mysql' ? mysqlService(server, service.name) : postgresService(server, service.name);
   return {
     services: [
       [server.host, database],
@@ -113,11 +144,14 @@ export function composeEntries(service: ServiceContext): ComposeEntries {
 const HEADER = (project: ProjectContext) => ` Every service of ${project.projectName}, built from this repository (the build context is the
  root, so that libs/ is available) and started together:
    docker compose up --build --wait
- Each service listens on ${CONTAINER_PORT} inside its container and on its own port on this
- machine; database containers publish their port too, so a service run with \`make run\`
- can use them. Settings come from each service's .env; database passwords are read from
- the root .env (git-ignored, generated with random values). Migrations run when a
- service's container starts, once its database is healthy.`;
+ Each service listens on ${CONTAINER_PORT} inside its container and on its own port of
+ ${PUBLISHED_HOST} (this machine only); database containers publish their port there too, so
+ a service run with \`make run\` can use them. Settings come from each service's .env, except
+ those under \`environment:\`: services run in ${CONTAINER_ENVIRONMENT} mode (no API docs, a weak
+ secret key refused) with the secret keys and database passwords of the root .env
+ (git-ignored, generated with random values). Each service connects with an account of its
+ own, which owns its database and nothing else. Migrations run when a service's container
+ starts, once its database is healthy.`;
 
 /** The whole compose file of a new project. */
 export function renderCompose(project: ProjectContext): string {
@@ -162,7 +196,7 @@ function styled<T extends Node>(node: T): T {
       if (isScalar(pair.key) && pair.key.value === 'test' && isSeq(pair.value)) pair.value.flow = true;
     },
     Scalar(_, scalar) {
-      if (typeof scalar.value === 'string' && /^\d+:\d+$/.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+      if (typeof scalar.value === 'string' && /^([\d.]+:)?\d+:\d+$/.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
     },
   });
   return node;
@@ -172,21 +206,29 @@ function styled<T extends Node>(node: T): T {
 export const COMPOSE_ENV_FILE = '.env';
 export const COMPOSE_ENV_EXAMPLE_FILE = '.env.example';
 
-/** `NAME=value` lines of one service's database secrets (none for SQLite). */
+/**
+ * `NAME=value` lines of one service's secrets in compose: the secret key of its container,
+ * and the passwords of its database server (its own account's and the superuser's).
+ */
 export function composeEnvLines(service: ServiceContext, example: boolean): string[] {
+  const lines = [`${service.containerSecretVariable}=${example ? 'change-me' : service.containerSecretKey}`];
   const server = service.database.server;
-  if (!server) return [];
-  const lines = [`${server.passwordVariable}=${example ? 'change-me' : server.password}`];
-  if (server.rootPasswordVariable && server.rootPassword) {
-    lines.push(`${server.rootPasswordVariable}=${example ? 'change-me-too' : server.rootPassword}`);
-  }
+  if (!server) return lines;
+  lines.push(`${server.passwordVariable}=${example ? 'change-me' : server.password}`);
+  lines.push(`${server.rootPasswordVariable}=${example ? 'change-me-too' : server.rootPassword}`);
   return lines;
 }
 
 export function renderComposeEnv(project: ProjectContext, example: boolean): string {
   const header = example
-    ? ['# Variables docker compose reads into docker-compose.yml. Copy to .env and set real values.']
-    : ['# Variables docker compose reads into docker-compose.yml: database passwords.', '# Generated with random values. Git-ignored: never commit it.'];
+    ? [
+        '# Variables docker compose reads into docker-compose.yml. Copy to .env and set real values:',
+        "# secret keys of at least 32 characters (python -c 'import secrets; print(secrets.token_hex(32))').",
+      ]
+    : [
+        '# Variables docker compose reads into docker-compose.yml: secret keys, database passwords.',
+        '# Generated with random values. Git-ignored: never commit it.',
+      ];
   const lines = project.services.flatMap((service) => composeEnvLines(service, example));
   return `${[...header, ...lines].join('\n')}\n`;
 }

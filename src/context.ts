@@ -44,7 +44,12 @@ export interface ServiceContext {
   /** The service's database URL when it runs on the host (same as `database.url`). */
   databaseUrl: string;
   database: DatabaseContext;
+  /** The secret key of the service run on this machine (its `.env`). */
   secretKey: string;
+  /** Another one for its container, which compose reads from the root `.env`. */
+  containerSecretKey: string;
+  /** Variable of the root `.env` holding it: `USERS_SECRET_KEY`. */
+  containerSecretVariable: string;
   entity: EntityContext;
   peers: PeerContext[];
   peersJson: string;
@@ -125,10 +130,15 @@ export const newSecret = (): string => randomBytes(32).toString('hex');
 
 export interface ServiceSecrets {
   secretKey: string;
+  containerSecretKey: string;
   database: DatabaseSecrets;
 }
 
-export const newServiceSecrets = (): ServiceSecrets => ({ secretKey: newSecret(), database: newDatabaseSecrets() });
+export const newServiceSecrets = (): ServiceSecrets => ({
+  secretKey: newSecret(),
+  containerSecretKey: newSecret(),
+  database: newDatabaseSecrets(),
+});
 
 export function serviceContext(
   record: ServiceRecord,
@@ -151,6 +161,8 @@ export function serviceContext(
     databaseUrl: database.url,
     database,
     secretKey: secrets.secretKey,
+    containerSecretKey: secrets.containerSecretKey,
+    containerSecretVariable: `${prefix}SECRET_KEY`,
     entity: entityContext(record.entity),
     peers,
     peersJson: peersJson(peers, (peer) => peer.url),

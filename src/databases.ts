@@ -9,6 +9,15 @@ export type DatabaseId = (typeof DATABASE_IDS)[number];
 
 interface ServerSpec {
   label: string;
+  /** The server's superuser, which the image creates; the service never uses it. */
+  superuser: string;
+  /**
+   * Names the server keeps for itself (system databases, built-in accounts): a service
+   * whose name is one of them gets `app_<name>` for its account and database instead.
+   */
+  reserved: RegExp;
+  /** Longest account name the server accepts. */
+  maxUserLength: number;
   /** SQLAlchemy URL scheme, with the async driver. */
   scheme: string;
   /** Official image, pinned to a major version. */
@@ -19,8 +28,27 @@ interface ServerSpec {
 }
 
 const SERVERS: Record<Exclude<DatabaseId, 'sqlite'>, ServerSpec> = {
-  postgres: { label: 'PostgreSQL', scheme: 'postgresql+asyncpg', image: 'postgres:17', containerPort: 5432, firstHostPort: 5433 },
-  mysql: { label: 'MySQL', scheme: 'mysql+aiomysql', image: 'mysql:8.4', containerPort: 3306, firstHostPort: 3307 },
+  postgres: {
+    label: 'PostgreSQL',
+    superuser: 'postgres',
+    // `pg_` is the prefix of the server's predefined roles; CREATE ROLE refuses it.
+    reserved: /^(postgres|template0|template1|public|pg_.*)$/,
+    maxUserLength: 63,
+    scheme: 'postgresql+asyncpg',
+    image: 'postgres:17',
+    containerPort: 5432,
+    firstHostPort: 5433,
+  },
+  mysql: {
+    label: 'MySQL',
+    superuser: 'root',
+    reserved: /^(root|mysql|sys|information_schema|performance_schema)$/,
+    maxUserLength: 32,
+    scheme: 'mysql+aiomysql',
+    image: 'mysql:8.4',
+    containerPort: 3306,
+    firstHostPort: 3307,
+  },
 };
 
 export const databaseLabel = (db: DatabaseId): string => (db === 'sqlite' ? 'SQLite' : SERVERS[db].label);
@@ -33,10 +61,13 @@ export interface ServerContext {
   host: string;
   containerPort: number;
   hostPort: number;
+  /** The server's superuser (`postgres`, `root`): administration only, never in a URL. */
+  superuser: string;
+  /** The service's own account: it owns the service's database and nothing else. */
   user: string;
   password: string;
-  /** MySQL's root password (its image insists on one); absent for PostgreSQL. */
-  rootPassword: string | undefined;
+  /** The superuser's password. */
+  rootPassword: string;
   name: string;
   /**
    * MySQL GRANT pattern matching the throwaway databases the tests create
@@ -45,7 +76,7 @@ export interface ServerContext {
   testDatabasePattern: string;
   /** Variables compose interpolates from the root .env: `USERS_DB_PASSWORD`, ... */
   passwordVariable: string;
-  rootPasswordVariable: string | undefined;
+  rootPasswordVariable: string;
 }
 
 export interface DatabaseContext {
@@ -77,6 +108,17 @@ export interface DatabaseSecrets {
 
 export const newDatabaseSecrets = (): DatabaseSecrets => ({ password: newDatabasePassword(), rootPassword: newDatabasePassword() });
 
+/**
+ * The account and database name of a service on `db`: the service's module name, unless
+ * the server reserves it (a service named `postgres` or `mysql` must not get the
+ * superuser's account or the system database), cut to the server's limit.
+ */
+export function serverAccountName(db: Exclude<DatabaseId, 'sqlite'>, module: string): string {
+  const spec = SERVERS[db];
+  const name = spec.reserved.test(module) ? `app_${module}` : module;
+  return name.slice(0, spec.maxUserLength);
+}
+
 export function databaseContext(
   db: DatabaseId,
   service: { name: string; module: string; envPrefix: string },
@@ -88,19 +130,21 @@ export function databaseContext(
     return { id: db, label: 'SQLite', url, composeUrl: `sqlite+aiosqlite:////data/${service.module}.db`, exampleUrl: url, server: undefined };
   }
   const spec = SERVERS[db];
+  const account = serverAccountName(db, service.module);
   const server: ServerContext = {
     label: spec.label,
     image: spec.image,
     host: `${service.name}-db`,
     containerPort: spec.containerPort,
     hostPort: hostPort ?? spec.firstHostPort,
-    user: service.module,
+    superuser: spec.superuser,
+    user: account,
     password,
-    rootPassword: db === 'mysql' ? rootPassword : undefined,
-    name: service.module,
+    rootPassword,
+    name: account,
     testDatabasePattern: `${service.module}_test_%`.replace(/_/g, '\\_'),
     passwordVariable: `${service.envPrefix}DB_PASSWORD`,
-    rootPasswordVariable: db === 'mysql' ? `${service.envPrefix}DB_ROOT_PASSWORD` : undefined,
+    rootPasswordVariable: `${service.envPrefix}DB_ROOT_PASSWORD`,
   };
   const url = (password: string, host: string, port: number) =>
     `${spec.scheme}://${server.user}:${password}@${host}:${port}/${server.name}`;

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const created = await runCli(['shop', '--services', 'users', '--yes', '--no-install'], { cwd: work });
   expect(created.exitCode, created.all).toBe(0);
   // Hand edits: a comment and a changed port in compose, an edited README line, an extra route.
-  write('docker-compose.yml', read('docker-compose.yml').replace('services:', '# our staging stack\nservices:').replace('"8001:8000"', '"9001:8000"'));
+  write('docker-compose.yml', read('docker-compose.yml').replace('services:', '# our staging stack\nservices:').replace('"127.0.0.1:8001:8000"', '"127.0.0.1:9001:8000"'));
   write('README.md', read('README.md').replace(/^A repository of Python microservices.*$/m, 'Our shop backend, maintained by the platform team.'));
   fs.appendFileSync(path.join(project, 'services/users/app/api/v1/users.py'), EXTRA_ROUTE);
   await git('add', '-A');
@@ -61,7 +61,7 @@ describe('add-service on a hand-edited project', () => {
   it('keeps every hand edit', () => {
     const compose = read('docker-compose.yml');
     expect(compose).toContain('# our staging stack\nservices:');
-    expect(compose).toContain('"9001:8000"');
+    expect(compose).toContain('"127.0.0.1:9001:8000"');
     expect(read('README.md')).toContain('Our shop backend, maintained by the platform team.');
     expect(read('services/users/app/api/v1/users.py')).toContain(EXTRA_ROUTE);
     // Everything of the old compose file is still there, in order, with the new lines added.

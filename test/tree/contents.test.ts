@@ -19,8 +19,8 @@ describe('generated contracts', () => {
   });
 
   it('serves the entity under /api/v1/<kebab plural>', () => {
-    expect(file('services/payment-gateway/app/api/v1/payment_gateways.py')).toMatch(/APIRouter\(prefix="\/payment-gateways"/);
-    expect(file('services/users/app/api/v1/users.py')).toMatch(/APIRouter\(prefix="\/users"/);
+    expect(file('services/payment-gateway/app/api/v1/payment_gateways.py')).toMatch(/APIRouter\(\s*prefix="\/payment-gateways"/);
+    expect(file('services/users/app/api/v1/users.py')).toMatch(/APIRouter\(\s*prefix="\/users"/);
   });
 
   it('exposes the ASGI app as `app` in app.cmd.api.main, runnable with python -m', () => {

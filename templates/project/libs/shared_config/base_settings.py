@@ -34,6 +34,11 @@ class ServiceSettings(BaseSettings):
     peers: dict[str, str] = Field(default_factory=dict)
     peer_timeout_seconds: float = Field(default=5.0, gt=0)
 
+    @property
+    def serves_api_docs(self) -> bool:
+        """The OpenAPI document and /docs: for development and tests, not in production."""
+        return self.environment != "production"
+
     @model_validator(mode="after")
     def refuse_weak_secret_outside_development(self) -> Self:
         """Fail at startup rather than sign tokens with a guessable key in production."""

@@ -7,6 +7,7 @@ from shared_config import REQUEST_ID_HEADER
 
 from app.core.settings import Settings
 from app.middlewares.access_log import AccessLogMiddleware
+from app.middlewares.allow_header import send_allow_header
 from app.middlewares.request_id import RequestIdMiddleware, send_request_id_header
 
 # In the order they run: the request id is set before anything logs. Litestar runs them
@@ -14,7 +15,7 @@ from app.middlewares.request_id import RequestIdMiddleware, send_request_id_head
 MIDDLEWARE: list[ASGIMiddleware] = [RequestIdMiddleware(), AccessLogMiddleware()]
 
 # Hooks on every message the application sends, router errors included.
-BEFORE_SEND: list[BeforeMessageSendHookHandler] = [send_request_id_header]
+BEFORE_SEND: list[BeforeMessageSendHookHandler] = [send_request_id_header, send_allow_header]
 
 
 def cors_config(settings: Settings) -> CORSConfig | None:

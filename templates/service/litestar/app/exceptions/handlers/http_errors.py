@@ -15,6 +15,15 @@ def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         # Litestar reports a body that is not JSON as a 400; like every other invalid
         # input, and like the FastAPI services, it is answered with a 422 here.
         return malformed_body_response(request)
+    headers = {
+        name: value for name, value in (exc.headers or {}).items() if name.lower() != "allow"
+    }
+    allow = next(
+        (value for name, value in (exc.headers or {}).items() if name.lower() == "allow"), None
+    )
+    if allow is not None:
+        # The 405's list of methods, in the order every service writes it.
+        headers["Allow"] = ", ".join(sorted(method.strip() for method in allow.split(",")))
     phrase = HTTPStatus(exc.status_code).phrase
     return problem_response(
         request,
@@ -22,5 +31,5 @@ def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         title=phrase,
         code=phrase.lower().replace(" ", "_").replace("-", "_"),
         detail=exc.detail if exc.detail != phrase else None,
-        headers=exc.headers,  # e.g. Allow on a 405
+        headers=headers,
     )
