@@ -211,8 +211,8 @@ describe('ports published by services added to compose by hand', () => {
     const billing = manifestOf().services.find((service: { name: string }) => service.name === 'billing');
     expect(billing).toMatchObject({ port: 8006, dbPort: 5434 });
     const compose = parse(fs.readFileSync(composeFile, 'utf8')) as { services: Record<string, { ports?: unknown[] }> };
-    expect(compose.services.billing!.ports).toEqual(['8006:8000']);
-    expect(compose.services['billing-db']!.ports).toEqual(['5434:5432']);
+    expect(compose.services.billing!.ports).toEqual(['127.0.0.1:8006:8000']);
+    expect(compose.services['billing-db']!.ports).toEqual(['127.0.0.1:5434:5432']);
     expect(compose.services.redis!.ports).toEqual(['6379:6379']);
   });
 });
