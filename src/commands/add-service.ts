@@ -14,6 +14,7 @@ import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLin
 import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
 import { databaseLabel, nextDatabasePort } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
+import { ciEdits } from '../ci.js';
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
@@ -119,6 +120,8 @@ export async function gatherAddAnswers(
 interface PlannedAddition {
   change: ChangePlan;
   conflicts: string[];
+  /** Files left alone on purpose (one line each, shown to the user). */
+  notices: string[];
   service: ServiceContext;
   manifest: Manifest;
 }
@@ -178,10 +181,18 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
     edit(file, { ok: true, text: appendEnvLines(text, lines) }, text);
   }
 
+  // The CI files: edited when present; when the user deleted one, it is left out with a notice.
+  const notices: string[] = [];
+  for (const ci of ciEdits(service, manifest.packageManager)) {
+    const text = read(ci.file);
+    if (text === undefined) notices.push(`${ci.file} is missing: ${service.name} is not added to it.`);
+    else edit(ci.file, ci.edit(text), text);
+  }
+
   const updated: Manifest = { ...manifest, services: [...manifest.services, manifestService(record)] };
   const manifestText = read(MANIFEST_FILE)!;
   modify.set(MANIFEST_FILE, { before: manifestText, after: serializeManifest(updated) });
-  return { change: { create, modify }, conflicts, service, manifest: updated };
+  return { change: { create, modify }, conflicts, notices, service, manifest: updated };
 }
 
 /**
@@ -239,6 +250,7 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   if (planned.conflicts.length > 0) {
     throw new UsageError(`Cannot add ${name}: nothing was changed.`, planned.conflicts.map((conflict) => `  ${conflict}`));
   }
+  for (const notice of planned.notices) reporter.info(notice);
   const relativeRoot = path.relative(env.cwd, root) || '.';
   const created = [...planned.change.create.keys()].sort();
   if (flags.dryRun) {
