@@ -45,7 +45,8 @@ def command(tool: str, project: Project, files: list[str]) -> list[str] | None:
     match tool:
         case "ruff-check":
             # --show-fixes names what --fix changed (F401 for a removed import, ...).
-            return [str(bin_dir / "ruff"), "check", "--fix", "--show-fixes", "--force-exclude", *files]
+            options = ["--fix", "--show-fixes", "--force-exclude"]
+            return [str(bin_dir / "ruff"), "check", *options, *files]
         case "ruff-format":
             return [str(bin_dir / "ruff"), "format", "--force-exclude", *files]
         case "mypy":
@@ -72,7 +73,7 @@ def main(arguments: Sequence[str]) -> int:
         if argv is None:
             continue
         if not Path(argv[0]).exists():
-            print(f"{project.label}: {argv[0]} is missing: run `make install` first", file=sys.stderr)
+            print(f"{project.label}: no {argv[0]}: run `make install` first", file=sys.stderr)
             status = 1
             continue
         print(f"{tool} in {project.label}", flush=True)
