@@ -11,7 +11,8 @@ import { renderCompose } from '../../src/compose.js';
 import { projectContext, type ProjectContext } from '../../src/context.js';
 import { addServiceToDependabot, renderDependabot } from '../../src/dependabot.js';
 import { resolveFromFlags, type PackageManager } from '../../src/options.js';
-import { ACTIONS, addServiceToWorkflow, renderWorkflow } from '../../src/workflow.js';
+import { ACTIONS, addServiceToWorkflow, renderWorkflow, WORKFLOW_FILE } from '../../src/workflow.js';
+import { planFor } from '../helpers/plan.js';
 
 type Db = 'sqlite' | 'postgres' | 'mysql';
 type Workflow = {
@@ -167,5 +168,40 @@ describe('addServiceToWorkflow and addServiceToDependabot', () => {
     if (!result.ok) throw new Error(result.reason);
     expect(result.text).toContain('# ours');
     expect((parse(result.text) as { updates: unknown[] }).updates).toHaveLength(3);
+  });
+});
+
+describe('the workflow, the Makefile and the hooks of a generated project agree', () => {
+  const plan = planFor('shop', { services: 'users@postgres,orders' });
+  const makefile = plan.get('Makefile')!;
+  const rules = [...makefile.matchAll(/^([\w%-]+):/gm)].map((match) => new RegExp(`^${match[1]!.replace('%', '.+')}$`));
+
+  it('calls only targets the Makefile has, and `make ci` runs lint, tests with REQUIRE_DB=1 and images', () => {
+    const workflow = parse(plan.get(WORKFLOW_FILE)!) as Workflow;
+    const targets = Object.values(workflow.jobs).flatMap((job) =>
+      (job.steps as Array<Record<string, any>>).flatMap((step) => (step.run ? (step.run as string).split(/\s+/).slice(1) : [])),
+    );
+    expect(targets.length).toBeGreaterThan(5);
+    for (const target of targets.map((target) => target.replace('"$SERVICE"', 'users'))) {
+      expect(rules.some((rule) => rule.test(target)), `make ${target}`).toBe(true);
+    }
+    const ci = /^ci:.*\n((?:\t.*\n)+)/m.exec(makefile)![1]!;
+    expect(ci).toMatch(/\$\(MAKE\) lint\n/);
+    expect(ci).toMatch(/REQUIRE_DB=1 \$\(MAKE\) test\n/);
+    expect(ci).toMatch(/docker info .*\$\(MAKE\) images/s);
+  });
+
+  it('has hooks that call only tools of the project, present in the plan', () => {
+    const config = parse(plan.get('.pre-commit-config.yaml')!) as { repos: Array<{ repo: string; hooks: Array<Record<string, any>> }> };
+    expect(config.repos.map((repo) => repo.repo)).toEqual(['local']);
+    const hooks = config.repos[0]!.hooks;
+    expect(hooks.map((hook) => hook.id)).toEqual(['no-secrets', 'yaml-toml-syntax', 'ruff-check', 'ruff-format', 'mypy', 'lint-imports']);
+    for (const hook of hooks) {
+      expect(hook.language).toBe('unsupported');
+      const [python, script] = (hook.entry as string).split(' ');
+      expect(python).toBe('.venv/bin/python');
+      expect(plan.has(script!), script).toBe(true);
+    }
+    expect(plan.get('pyproject.toml')).toMatch(/"pre-commit>=4\.4"/);
   });
 });
