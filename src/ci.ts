@@ -3,15 +3,14 @@
  * what `create` writes and the edits `add-service` makes to them.
  */
 import type { ServiceContext } from './context.js';
+import type { EditResult } from './edits.js';
 import { addServiceToDependabot, DEPENDABOT_FILE, renderDependabot } from './dependabot.js';
 import type { PackageManager } from './options.js';
 import { addServiceToWorkflow, renderWorkflow, WORKFLOW_FILE, type WorkflowInput } from './workflow.js';
 
-export type CiEditResult = { ok: true; text: string } | { ok: false; reason: string };
-
 export interface CiEdit {
   file: string;
-  edit: (text: string) => CiEditResult;
+  edit: (text: string) => EditResult;
 }
 
 /** The CI files of a new project, path -> contents. */

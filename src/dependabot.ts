@@ -4,6 +4,7 @@
  * `add-service` appends the new service's entries with a comment-preserving YAML edit.
  */
 import { Document, isMap, isSeq, parseDocument } from 'yaml';
+import type { EditResult } from './edits.js';
 import type { PackageManager } from './options.js';
 
 export const DEPENDABOT_FILE = '.github/dependabot.yml';
@@ -51,7 +52,7 @@ export function addServiceToDependabot(
   text: string,
   name: string,
   packageManager: PackageManager,
-): { ok: true; text: string } | { ok: false; reason: string } {
+): EditResult {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return { ok: false, reason: `it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})` };
   const updates = doc.get('updates', true);

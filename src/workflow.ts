@@ -8,6 +8,7 @@
 import { Document, isMap, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, type Node, type YAMLSeq } from 'yaml';
 import type { ServiceContext } from './context.js';
 import type { DatabaseId, ServerContext } from './databases.js';
+import type { EditResult } from './edits.js';
 import type { PackageManager } from './options.js';
 
 export const WORKFLOW_FILE = '.github/workflows/ci.yml';
@@ -111,7 +112,8 @@ export function workflowData({ packageManager, pythonVersion, services }: Workfl
   const withDatabases = servers.size > 0 ? { services: containers(servers) } : {};
   return {
     name: 'CI',
-    on: { push: { branches: ['main'] }, pull_request: null, workflow_dispatch: null },
+    // Pushes to the default branch (`git init` names it main or master), and pull requests.
+    on: { push: { branches: ['main', 'master'] }, pull_request: null, workflow_dispatch: null },
     permissions: { contents: 'read' },
     concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true },
     env: {
@@ -196,14 +198,12 @@ function spaceJobs(doc: Document): void {
   }
 }
 
-export type WorkflowEdit = { ok: true; text: string } | { ok: false; reason: string };
-
 /**
  * Add a service to the workflow in place: its matrix entry and, for an engine no other
  * service uses yet, the database container in every job that has the databases, and the
  * URL of its test server. Everything else (comments, the user's own steps and jobs) stays.
  */
-export function addServiceToWorkflow(text: string, service: ServiceContext): WorkflowEdit {
+export function addServiceToWorkflow(text: string, service: ServiceContext): EditResult {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return { ok: false, reason: `it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})` };
   const includePath = ['jobs', SERVICES_JOB, 'strategy', 'matrix', 'include'];
