@@ -145,6 +145,7 @@ export function workflowData({ packageManager, pythonVersion, services }: Workfl
           ...setup,
           { name: 'Install', run: 'make install' },
           { name: 'Lint', run: 'make lint-libs lint-root' },
+          { name: 'No secrets; YAML and TOML parse', run: 'make check-files' },
           { name: 'End-to-end tests', run: 'make test-root' },
         ],
       },

@@ -138,6 +138,7 @@ describe('a Litestar project on SQLite, then add-service on PostgreSQL', () => {
     // Make echoes each command: the service's lint, the tests with REQUIRE_DB=1, the end-to-end tests.
     expect(result.all).toMatch(/cd services\/users && \.venv\/bin\/mypy \. && \.venv\/bin\/lint-imports/);
     expect(result.all).toMatch(/^REQUIRE_DB=1 make test$/m);
+    expect(result.all).toMatch(/xargs -0 \.venv\/bin\/python scripts\/check_secrets\.py$/m);
     expect(result.all).toMatch(/^\.venv\/bin\/python -m pytest$/m);
     const docker = await execa('docker', ['info'], { reject: false }).catch(() => ({ exitCode: 1 }));
     if (docker.exitCode !== 0) expect(result.all).toMatch(/skipping the image builds/);

@@ -102,7 +102,7 @@ describe.each(CASES)('workflow of a %s project (%s)', (_, packageManager, dbs) =
   it('runs make targets only, the same `make ci` runs', () => {
     const runs = Object.values(workflow.jobs).flatMap((job) => (job.steps as Array<Record<string, any>>).flatMap((step) => (step.run ? [step.run as string] : [])));
     for (const run of runs) expect(run).toMatch(/^make [\w" $-]+$/);
-    expect(runs).toEqual(expect.arrayContaining(['make install', 'make lint-libs lint-root', 'make test-root', 'make images']));
+    expect(runs).toEqual(expect.arrayContaining(['make install', 'make lint-libs lint-root', 'make check-files', 'make test-root', 'make images']));
   });
 
   it('has dependabot entries for each service, the root and the actions', () => {
@@ -186,7 +186,7 @@ describe('the workflow, the Makefile and the hooks of a generated project agree'
       expect(rules.some((rule) => rule.test(target)), `make ${target}`).toBe(true);
     }
     const ci = /^ci:.*\n((?:\t.*\n)+)/m.exec(makefile)![1]!;
-    expect(ci).toMatch(/\$\(MAKE\) lint\n/);
+    expect(ci).toMatch(/\$\(MAKE\) lint check-files\n/);
     expect(ci).toMatch(/REQUIRE_DB=1 \$\(MAKE\) test\n/);
     expect(ci).toMatch(/docker info .*\$\(MAKE\) images/s);
   });

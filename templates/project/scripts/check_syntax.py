@@ -16,6 +16,8 @@ import yaml
 
 def problem(path: Path) -> str | None:
     """The parser's message when `path` does not parse, or None."""
+    if not path.exists():  # tracked but deleted in the working tree
+        return None
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".toml":
