@@ -169,7 +169,7 @@ const STRINGIFY = { lineWidth: 0, nullStr: '' } as const;
 export function renderWorkflow(project: WorkflowInput): string {
   const doc = new Document(workflowData(project), { aliasDuplicateObjects: false });
   doc.commentBefore = HEADER;
-  spaceJobs(doc);
+  spaceSections(doc);
   quotePorts(doc.contents!);
   return doc.toString(STRINGIFY);
 }
@@ -185,7 +185,7 @@ function quotePorts<T extends Node>(node: T): T {
 }
 
 /** A blank line before each top-level key and each job, for a readable file. */
-function spaceJobs(doc: Document): void {
+function spaceSections(doc: Document): void {
   const root = doc.contents;
   if (!isMap(root)) return;
   root.items.forEach((pair, index) => {
