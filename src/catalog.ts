@@ -72,7 +72,18 @@ const SERVICE_LINT_DEPENDENCIES = [
 const LIBS_DEPENDENCIES = ['pydantic>=2.9', 'pydantic-settings>=2.6', 'httpx>=0.28'];
 
 /** The root environment: end-to-end tests, and the linters that check libs/. */
-const ROOT_DEV_DEPENDENCIES = ['pytest>=8.3', 'httpx>=0.28', 'ruff>=0.8', 'mypy>=1.13', 'import-linter>=2.14'];
+const ROOT_DEV_DEPENDENCIES = [
+  'pytest>=8.3',
+  'httpx>=0.28',
+  'ruff>=0.8',
+  'mypy>=1.13',
+  'import-linter>=2.14',
+  // The git hooks (.pre-commit-config.yaml); 4.4: `language: unsupported`.
+  'pre-commit>=4.4',
+  // scripts/check_syntax.py reads YAML with it (pre-commit depends on it too).
+  'pyyaml>=6.0.2',
+  'types-pyyaml>=6.0.12',
+];
 
 export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
   return {

@@ -60,6 +60,12 @@ export const ROOT_FILES = [
   'README.md',
   'Makefile',
   '.layered-backend.json',
+  '.github/workflows/ci.yml',
+  '.github/dependabot.yml',
+  '.pre-commit-config.yaml',
+  'scripts/hooks.py',
+  'scripts/check_secrets.py',
+  'scripts/check_syntax.py',
 ];
 
 export const fill = (pattern: string, values: { plural: string; entity: string }): string =>

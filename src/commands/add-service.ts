@@ -14,6 +14,7 @@ import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLin
 import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
 import { databaseLabel, nextDatabasePort } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
+import { ciEdits } from '../ci.js';
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { recoverInterruptedApply } from '../journal.js';
@@ -207,6 +208,13 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
     if (lines.length === 0) continue;
     const text = read(file) ?? '';
     edit(file, { ok: true, text: appendEnvLines(text, lines) }, text);
+  }
+
+  // The CI files: edited when present; when the user deleted one, it is left out with a notice.
+  for (const ci of ciEdits(service, manifest.packageManager)) {
+    const text = read(ci.file);
+    if (text === undefined) notices.push(`${ci.file} is missing: ${service.name} is not added to it.`);
+    else edit(ci.file, ci.edit(text), text);
   }
 
   const updated: Manifest = { ...manifest, services: [...manifest.services, manifestService(record)] };

@@ -6,6 +6,7 @@ import type { ProjectContext, ServiceContext } from '../context.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
 import { mergeInto, type Plan } from './plan.js';
+import { renderCiFiles } from '../ci.js';
 import { packagedTemplates, renderLayers, type TemplateSet } from './templates.js';
 
 /**
@@ -46,5 +47,6 @@ export function renderProject(context: ProjectContext, manifest: Manifest, templ
       [MANIFEST_FILE, serializeManifest(manifest)],
     ]),
   );
+  mergeInto(plan, renderCiFiles(context));
   return plan;
 }

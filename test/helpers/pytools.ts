@@ -16,3 +16,17 @@ export async function pythonTools(): Promise<{ bin: (tool: string) => string }> 
   }
   return { bin };
 }
+
+/**
+ * check-jsonschema, with its vendored schemas (GitHub workflows, dependabot): validates
+ * offline. Made once per machine and reused.
+ */
+export async function checkJsonschema(): Promise<string> {
+  const dir = path.join(os.tmpdir(), 'clb-citools-v1');
+  const bin = path.join(dir, 'bin', 'check-jsonschema');
+  if (!fs.existsSync(bin)) {
+    await execa('uv', ['venv', '--quiet', '--allow-existing', dir]);
+    await execa('uv', ['pip', 'install', '--quiet', '--python', path.join(dir, 'bin', 'python'), 'check-jsonschema>=0.33,<1']);
+  }
+  return bin;
+}

@@ -1,0 +1,71 @@
+/**
+ * .github/dependabot.yml, built as data: weekly update proposals for each service's Python
+ * dependencies and Dockerfile, the root pyproject.toml and the workflow's actions.
+ * `add-service` appends the new service's entries with a comment-preserving YAML edit.
+ */
+import { Document, isMap, isSeq, parseDocument } from 'yaml';
+import type { EditResult } from './edits.js';
+import type { PackageManager } from './options.js';
+
+export const DEPENDABOT_FILE = '.github/dependabot.yml';
+
+type Update = Record<string, unknown>;
+
+const WEEKLY = { interval: 'weekly' };
+
+/** Dependabot's name of a project's Python package manager (uv updates uv.lock too). */
+export const pythonEcosystem = (packageManager: PackageManager): string => (packageManager === 'uv' ? 'uv' : 'pip');
+
+/** The entries of one service: its Python dependencies and its Dockerfile's base image. */
+export function serviceUpdates(name: string, packageManager: PackageManager): Update[] {
+  const directory = `/services/${name}`;
+  return [
+    { 'package-ecosystem': pythonEcosystem(packageManager), directory, schedule: WEEKLY },
+    { 'package-ecosystem': 'docker', directory, schedule: WEEKLY },
+  ];
+}
+
+export function dependabotData(packageManager: PackageManager, services: ReadonlyArray<{ name: string }>): Record<string, unknown> {
+  return {
+    version: 2,
+    updates: [
+      ...services.flatMap((service) => serviceUpdates(service.name, packageManager)),
+      { 'package-ecosystem': pythonEcosystem(packageManager), directory: '/', schedule: WEEKLY },
+      { 'package-ecosystem': 'github-actions', directory: '/', schedule: WEEKLY },
+    ],
+  };
+}
+
+const HEADER = ` Weekly pull requests updating dependencies: each service's pyproject.toml and Dockerfile,
+ the root pyproject.toml and the actions of .github/workflows/.`;
+
+const STRINGIFY = { lineWidth: 0, nullStr: '' } as const;
+
+export function renderDependabot(project: { packageManager: PackageManager; services: ReadonlyArray<{ name: string }> }): string {
+  const doc = new Document(dependabotData(project.packageManager, project.services), { aliasDuplicateObjects: false });
+  doc.commentBefore = HEADER;
+  return doc.toString(STRINGIFY);
+}
+
+/** Add a service's entries (those not already there) to the `updates` list, keeping the rest. */
+export function addServiceToDependabot(
+  text: string,
+  name: string,
+  packageManager: PackageManager,
+): EditResult {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return { ok: false, reason: `it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})` };
+  const updates = doc.get('updates', true);
+  if (!isSeq(updates)) return { ok: false, reason: 'it has no "updates" list' };
+  const directory = (item: unknown): string => (isMap(item) ? String(item.get('directory')).replace(/\/$/, '') : '');
+  // After the other services' entries, so that the file stays grouped by service.
+  const last = updates.items.map(directory).reduce((found, dir, index) => (dir.startsWith('/services/') ? index : found), -1);
+  let at = last >= 0 ? last + 1 : updates.items.length;
+  for (const entry of serviceUpdates(name, packageManager)) {
+    const present = updates.items.some(
+      (item) => isMap(item) && item.get('package-ecosystem') === entry['package-ecosystem'] && directory(item) === entry.directory,
+    );
+    if (!present) updates.items.splice(at++, 0, doc.createNode(entry, { aliasDuplicateObjects: false }));
+  }
+  return { ok: true, text: doc.toString(STRINGIFY) };
+}
