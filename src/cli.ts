@@ -27,7 +27,7 @@ function givenOptions(command: Command): Set<string> {
   return new Set(names.filter((name) => command.getOptionValueSource(name) === 'cli'));
 }
 
-export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }) => CommandEnv): Command {
+export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }) => Promise<CommandEnv>): Command {
   const program = new Command('create-layered-backend')
     .description('Create a layered Python microservices repository, install it and run its tests.')
     .version(version, '-v, --version', 'print the version')
@@ -52,7 +52,7 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .action(async (directory: string | undefined, flags: CreateFlags, command: Command) => {
       // Each command's code is loaded only when it runs: --help and --version stay cheap.
       const { runCreate } = await import('./commands/create.js');
-      await runCreate({ directory, flags, given: givenOptions(command) }, makeEnv(flags));
+      await runCreate({ directory, flags, given: givenOptions(command) }, await makeEnv(flags));
     });
 
   program
@@ -74,7 +74,7 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .addHelpText('after', ADD_SERVICE_EXAMPLES)
     .action(async (name: string, flags: AddServiceFlags) => {
       const { runAddService } = await import('./commands/add-service.js');
-      await runAddService(name, { ...flags, test: flags.test && flags.install }, makeEnv(flags));
+      await runAddService(name, { ...flags, test: flags.test && flags.install }, await makeEnv(flags));
     });
   return program;
 }

@@ -10,7 +10,7 @@ import type { CommandEnv } from './commands/create.js';
 import { CliError, describeFsError } from './errors.js';
 import { interruptMessage, isInterrupted, markInterrupted } from './interrupt.js';
 import { runningTools, signalRunningTools, stopRunningTools } from './steps/run.js';
-import { clackReporter, plainReporter, runsInCI } from './ui.js';
+import { clackReporter, plainReporter, runsInCI, type Reporter } from './ui.js';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -19,12 +19,15 @@ function canAsk(yes: boolean | undefined): boolean {
   return !yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !runsInCI(process.env.CI);
 }
 
-function makeEnv(flags: { yes?: boolean }): CommandEnv {
+/** The terminal's reporter, or plain lines when output is piped. */
+const makeReporter = async (): Promise<Reporter> => (process.stdout.isTTY ? clackReporter() : plainReporter());
+
+async function makeEnv(flags: { yes?: boolean }): Promise<CommandEnv> {
   const interactive = canAsk(flags.yes);
   return {
     cwd: process.cwd(),
     interactive,
-    reporter: process.stdout.isTTY ? clackReporter() : plainReporter(),
+    reporter: await makeReporter(),
     version: VERSION,
   };
 }
@@ -79,7 +82,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return error.exitCode === 0 ? 0 : 1;
     }
     if (error instanceof CliError) {
-      const reporter = process.stdout.isTTY ? clackReporter() : plainReporter();
+      const reporter = await makeReporter();
       reporter.error(error.message, error.details);
       return error.exitCode;
     }

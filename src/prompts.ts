@@ -1,6 +1,7 @@
 /**
- * The questions of `create`, asked only in a terminal and only for what no flag settled. The
- * answers come back as flag values, so they pass through the same validation as flags do.
+ * The questions of `create` and `add-service`, asked only in a terminal and only for what no
+ * flag settled. The answers come back as flag values, so they pass through the same
+ * validation as flags do. Commands load this module (and @clack/prompts) only when they ask.
  */
 import * as clack from '@clack/prompts';
 import { CancelledError } from './errors.js';
@@ -17,6 +18,7 @@ import {
   type PackageManager,
 } from './options.js';
 import { databaseLabel } from './databases.js';
+import { defaultEntity, entityNameProblem } from './naming.js';
 import { INSTALL_HINTS, missingInstallTools, type ToolLookup } from './steps/tools.js';
 
 const DATABASE_HINTS: Record<Database, string> = {
@@ -155,4 +157,34 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
   }
 
   return { directory, flags };
+}
+
+const NOTHING_CHANGED = 'Cancelled: nothing was changed.';
+
+/** add-service's questions: the new service's entity and database, where no flag gave them. */
+export async function askAddServiceQuestions(input: {
+  name: string;
+  entity: string | undefined;
+  db: Database | undefined;
+  projectDb: Database;
+}): Promise<{ entity: string | undefined; db: Database | undefined }> {
+  const { name } = input;
+  const entity =
+    input.entity ??
+    answered(
+      await clack.text({
+        message: `Main entity of ${name}?`,
+        placeholder: defaultEntity(name),
+        defaultValue: defaultEntity(name),
+        validate: (value) => entityNameProblem(value || defaultEntity(name)),
+      }),
+      NOTHING_CHANGED,
+    );
+  const db =
+    input.db ??
+    answered(
+      await clack.select<Database>({ message: `Database of ${name}?`, initialValue: input.projectDb, options: databaseOptions }),
+      NOTHING_CHANGED,
+    );
+  return { entity, db };
 }

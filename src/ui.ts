@@ -1,8 +1,8 @@
 /**
- * How the CLI talks to its user. In a terminal it uses @clack/prompts (spinners, task logs);
- * when output is piped it prints plain lines, so logs stay readable and free of cursor codes.
+ * How the CLI talks to its user. In a terminal it uses @clack/prompts (spinners, task logs),
+ * loaded only then; when output is piped it prints plain lines, so logs stay readable and free
+ * of cursor codes.
  */
-import * as clack from '@clack/prompts';
 import pc from 'picocolors';
 
 /**
@@ -35,7 +35,8 @@ export interface Reporter {
   outro(message: string): void;
 }
 
-export function clackReporter(): Reporter {
+export async function clackReporter(): Promise<Reporter> {
+  const clack = await import('@clack/prompts');
   return {
     interactive: true,
     intro: (title) => clack.intro(pc.inverse(` ${title} `)),
@@ -78,4 +79,18 @@ export function plainReporter(out: NodeJS.WritableStream = process.stdout, err: 
     },
     outro: (message) => print(message),
   };
+}
+
+/** Secrets in dotenv files stay off the screen (and out of CI logs) in a dry run. */
+const hideSecrets = (text: string): string => text.replace(/^([A-Z0-9_]*(?:SECRET|PASSWORD)[A-Z0-9_]*)=.*$/gm, '$1=<hidden>');
+
+/** A coloured unified diff of one file's change, secrets of `.env` files hidden. */
+export async function formatDiff(file: string, before: string, after: string): Promise<string> {
+  const { createTwoFilesPatch } = await import('diff');
+  const [a, b] = /(^|\/)\.env$/.test(file) ? [hideSecrets(before), hideSecrets(after)] : [before, after];
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, a, b, '', '', { context: 2 })
+    .split('\n')
+    .slice(1)
+    .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? pc.green(line) : line.startsWith('-') && !line.startsWith('---') ? pc.red(line) : line))
+    .join('\n');
 }

@@ -5,9 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as clack from '@clack/prompts';
-import { execa } from 'execa';
-import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
 import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines, composeHostPorts } from '../compose.js';
@@ -21,8 +18,7 @@ import { recoverInterruptedApply } from '../journal.js';
 import { LOCK_FILE, withProjectLock } from '../lock.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
 import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
-import { DATABASES, FIRST_PORT, isHostPort, PORT_RANGE, shellQuote, type Database } from '../options.js';
-import { answered } from '../prompts.js';
+import { FIRST_PORT, isHostPort, PORT_RANGE, shellQuote, type Database } from '../options.js';
 import { renderService } from '../render/project.js';
 import { packagedTemplates } from '../render/templates.js';
 import { findProjectRoot, missingServiceFolders, projectWarnings, readManifest } from '../project.js';
@@ -30,6 +26,7 @@ import { projectInstallTargets, runInstallTargets, serviceInstallTarget, type In
 import { testProject } from '../steps/test.js';
 import { assertInstallTools } from '../steps/tools.js';
 import type { CommandEnv } from './create.js';
+import { formatDiff } from '../ui.js';
 
 export interface AddServiceFlags {
   entity?: string;
@@ -98,7 +95,6 @@ function nextPort(manifest: Manifest, taken: ReadonlyMap<number, string>): numbe
   return port;
 }
 
-const NOTHING_CHANGED = 'Cancelled: nothing was changed.';
 
 /** Step 1: the answers, from flags and, in a terminal, prompts for what they left open. */
 export async function gatherAddAnswers(
@@ -110,32 +106,14 @@ export async function gatherAddAnswers(
 ): Promise<AddServiceAnswers> {
   const nameProblem = newServiceNameProblem(name, manifest, root);
   if (nameProblem) throw new UsageError(nameProblem);
-  let entity = flags.entity;
-  if (entity === undefined && interactive) {
-    entity = answered(
-      await clack.text({
-        message: `Main entity of ${name}?`,
-        placeholder: defaultEntity(name),
-        defaultValue: defaultEntity(name),
-        validate: (value) => entityNameProblem(value || defaultEntity(name)),
-      }),
-      NOTHING_CHANGED,
-    );
+  let { entity, db } = flags;
+  if (interactive) {
+    const { askAddServiceQuestions } = await import('../prompts.js');
+    ({ entity, db } = await askAddServiceQuestions({ name, entity, db, projectDb: manifest.db ?? 'sqlite' }));
   }
   entity ??= defaultEntity(name);
   const entityProblem = entityNameProblem(entity);
   if (entityProblem) throw new UsageError(entityProblem);
-  let db = flags.db;
-  if (db === undefined && interactive) {
-    db = answered(
-      await clack.select<Database>({
-        message: `Database of ${name}?`,
-        initialValue: manifest.db ?? 'sqlite',
-        options: DATABASES.map((value) => ({ value, label: databaseLabel(value) })),
-      }),
-      NOTHING_CHANGED,
-    );
-  }
   db ??= manifest.db ?? 'sqlite';
   const taken = portsInUse(root, manifest);
   const port = flags.port === undefined ? nextPort(manifest, taken) : parsePort(flags.port, taken);
@@ -244,21 +222,10 @@ function installTargetsFor(root: string, manifest: Manifest): InstallTarget[] {
 async function uncommittedChanges(root: string): Promise<string[]> {
   // Our own lock file is there while this run holds it; it is not a change of the user's.
   const args = ['status', '--porcelain', '--', '.', `:(exclude)${LOCK_FILE}`];
+  const { execa } = await import('execa');
   const status = await execa('git', args, { cwd: root, reject: false, stdin: 'ignore' }).catch(() => undefined);
   if (!status || status.exitCode !== 0) return [];
   return status.stdout.split('\n').filter(Boolean);
-}
-
-/** Secrets in dotenv files stay off the screen (and out of CI logs) in a dry run. */
-const hideSecrets = (text: string): string => text.replace(/^([A-Z0-9_]*(?:SECRET|PASSWORD)[A-Z0-9_]*)=.*$/gm, '$1=<hidden>');
-
-function diffOf(file: string, before: string, after: string): string {
-  const [a, b] = /(^|\/)\.env$/.test(file) ? [hideSecrets(before), hideSecrets(after)] : [before, after];
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, a, b, '', '', { context: 2 })
-    .split('\n')
-    .slice(1)
-    .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? pc.green(line) : line.startsWith('-') && !line.startsWith('---') ? pc.red(line) : line))
-    .join('\n');
 }
 
 /** Read the project, ask, plan and apply, holding the project lock. Undefined after a dry run. */
@@ -287,7 +254,7 @@ async function changeProject(name: string, flags: AddServiceFlags, env: CommandE
   const created = [...planned.change.create.keys()].sort();
   if (flags.dryRun) {
     reporter.note(created.join('\n'), `Would create ${created.length} files in ${relativeRoot}`);
-    for (const [file, { before, after }] of planned.change.modify) reporter.note(diffOf(file, before, after), `Would change ${file}`);
+    for (const [file, { before, after }] of planned.change.modify) reporter.note(await formatDiff(file, before, after), `Would change ${file}`);
     reporter.outro('Dry run: nothing was changed.');
     return;
   }

@@ -10,7 +10,6 @@ import { PostWriteError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { buildManifest } from '../manifest.js';
 import { FIRST_PORT, resolveFromFlags, reproduceCommand, shellQuote, type CreateAnswers, type CreateFlags } from '../options.js';
-import { askCreateQuestions } from '../prompts.js';
 import { renderProject } from '../render/project.js';
 import { sortedPaths, type Plan } from '../render/plan.js';
 import { gitSkipReason, INIT_COMMANDS, initRepository } from '../steps/git.js';
@@ -38,6 +37,7 @@ export async function gatherAnswers(input: CreateInput, env: CommandEnv): Promis
   const uvAvailable = input.flags.packageManager ? input.flags.packageManager === 'uv' : onPath('uv');
   let { directory, flags } = input;
   if (env.interactive) {
+    const { askCreateQuestions } = await import('../prompts.js');
     ({ directory, flags } = await askCreateQuestions({ directory, flags, given: input.given, cwd: env.cwd, lookup: onPath }));
   }
   return resolveFromFlags(directory, flags, { cwd: env.cwd, uvAvailable });

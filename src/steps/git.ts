@@ -3,7 +3,6 @@
  * already inside a repository.
  */
 import path from 'node:path';
-import { execa } from 'execa';
 import { GENERATOR_NAME } from '../context.js';
 
 export type GitOutcome =
@@ -12,6 +11,7 @@ export type GitOutcome =
   | { kind: 'failed'; reason: string };
 
 async function git(args: string[], cwd: string) {
+  const { execa } = await import('execa');
   return execa('git', args, { cwd, reject: false, stdin: 'ignore' });
 }
 
@@ -21,6 +21,7 @@ export const INIT_COMMANDS = `git init && git add -A && git commit -m "${INITIAL
 
 /** Why initRepository would leave `projectDir` alone, or undefined when it would commit. */
 export async function gitSkipReason(projectDir: string): Promise<string | undefined> {
+  const { execa } = await import('execa');
   const version = await execa('git', ['--version'], { reject: false, stdin: 'ignore' }).catch(() => undefined);
   if (!version || version.exitCode !== 0) return 'git is not installed';
   const inside = await git(['rev-parse', '--is-inside-work-tree'], path.dirname(projectDir));

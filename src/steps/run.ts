@@ -7,7 +7,6 @@
  * forwards it (`stopRunningTools`) and waits for them to finish cleaning up.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { execa } from 'execa';
 import { isInterrupted } from '../interrupt.js';
 import type { TaskReporter } from '../ui.js';
 
@@ -41,6 +40,8 @@ export async function runStreamed(
   // Interrupted between two tools: start no new one.
   if (isInterrupted()) return untilExit();
   const lines: string[] = [];
+  // execa is loaded on the paths that run a tool, never for --help or a dry run.
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     cwd: options.cwd,
     env: { ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },
@@ -138,6 +139,7 @@ async function groupsEmptied(timeoutMs: number): Promise<boolean> {
 /** Whether `command` can be run (found on PATH and answers `--version`). */
 export async function isAvailable(command: string): Promise<boolean> {
   try {
+    const { execa } = await import('execa');
     const result = await execa(command, ['--version'], { reject: false, stdin: 'ignore', timeout: 10_000 });
     return result.exitCode === 0;
   } catch {
