@@ -130,7 +130,8 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
             '--exclude-path', '/health/peers',
             '--no-color',
           ],
-          { reject: false, all: true, timeout: 5 * 60_000 },
+          // In the project: schemathesis keeps its cache in the working directory.
+          { cwd: dir, reject: false, all: true, timeout: 5 * 60_000 },
         );
         const cases = /(\d+) generated/.exec(fuzz.all)?.[1];
         console.log(`schemathesis ${project}/${service.name} (${service.kind}): ${cases ?? '?'} test cases, exit ${fuzz.exitCode}`);

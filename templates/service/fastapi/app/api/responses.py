@@ -23,5 +23,6 @@ NOT_FOUND = problem(404, "No such resource.")
 CONFLICT = problem(409, "The name is already taken.")
 # Produced before the route runs, for any request with a body over the limit.
 TOO_LARGE = problem(413, "The request body is larger than the service accepts.")
+NOT_JSON = problem(415, "The request body is not sent as JSON (Content-Type).")
 # The database cannot be used right now; the Retry-After header says when to retry.
 UNAVAILABLE = problem(503, "The service cannot reach its database; retry later.")
