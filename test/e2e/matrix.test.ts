@@ -167,10 +167,13 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
 
   // Projects whose services are all on a server: `make run` then starts nothing at all.
   (lint ? () => undefined : it)('make run with its database servers down prints one line per service with the fix, no traceback', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.layered-backend.json'), 'utf8')) as {
+      services: Array<{ name: string; envPrefix: string; db: ServerKind }>;
+    };
     const closedPort = await freePort();
-    const env = Object.fromEntries(servers.map((service) => [
+    const env = Object.fromEntries(manifest.services.map((service) => [
       `${service.envPrefix}DATABASE_URL`,
-      service.kind === 'postgres'
+      service.db === 'postgres'
         ? `postgresql+asyncpg://nobody:secret@127.0.0.1:${closedPort}/nothing`
         : `mysql+aiomysql://nobody:secret@127.0.0.1:${closedPort}/nothing`,
     ]));
@@ -180,8 +183,8 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
     expect(run.all).not.toMatch(/secret/);
     const lines = run.all.trim().split('\n');
     // make's echo of the command, one line per service, make's own error line.
-    expect(lines.length, run.all).toBeLessThanOrEqual(servers.length + 2);
-    for (const service of servers) {
+    expect(lines.length, run.all).toBeLessThanOrEqual(manifest.services.length + 2);
+    for (const service of manifest.services) {
       expect(run.all).toMatch(new RegExp(`^${service.name}: the migrations failed \\(.+\\); .*docker compose up -d ${service.name}-db`, 'm'));
     }
   });
