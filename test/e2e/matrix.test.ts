@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { exerciseCrud } from '../helpers/crud.js';
 import { createDatabase, openConnections, realDatabaseEnv, serverAddress, type ServerKind } from '../helpers/databases.js';
+import { raceWrites } from '../helpers/hostile.js';
 import { TcpProxy } from '../helpers/proxy.js';
 import { pythonTools } from '../helpers/pytools.js';
 import { bootService, freePort, type RunningService } from '../helpers/service.js';
@@ -143,6 +144,54 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
         await running.stop();
         await database.drop();
       }
+    }
+  });
+
+  checking('answers racing writes to the same rows with 200, 201, 204, 404 or 409 only, on every engine', async () => {
+    const services = [...servers, { name: 'notes', envPrefix: 'NOTES_', routePath: 'notes', kind: 'sqlite' as const }];
+    for (const service of services) {
+      const database = service.kind === 'sqlite'
+        ? { url: `sqlite+aiosqlite:///${dir}/race-${service.name}.db`, drop: async () => undefined }
+        : await createDatabase(service.kind);
+      const running = await bootService(dir, service, { [`${service.envPrefix}DATABASE_URL`]: database.url });
+      try {
+        const report = await raceWrites(running.baseUrl, service.routePath, 200);
+        console.log(`racing writes ${project}/${service.name} (${service.kind}): ${JSON.stringify(report.statuses)}`);
+        expect(report.serverErrors).toEqual([]);
+        expect(Object.keys(report.statuses).map(Number).filter((status) => ![200, 201, 204, 404, 409].includes(status))).toEqual([]);
+        // Both outcomes of a race happened: some PATCHes found their row deleted, some
+        // renames found their name taken.
+        expect(report.statuses[404]).toBeGreaterThan(0);
+        expect(report.statuses[409]).toBeGreaterThan(0);
+        expect(running.output()).not.toMatch(/Traceback/);
+      } finally {
+        await running.stop();
+        await database.drop();
+      }
+    }
+  });
+
+  // Projects whose services are all on a server: `make run` then starts nothing at all.
+  (lint ? () => undefined : it)('make run with its database servers down prints one line per service with the fix, no traceback', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.layered-backend.json'), 'utf8')) as {
+      services: Array<{ name: string; envPrefix: string; db: ServerKind }>;
+    };
+    const closedPort = await freePort();
+    const env = Object.fromEntries(manifest.services.map((service) => [
+      `${service.envPrefix}DATABASE_URL`,
+      service.db === 'postgres'
+        ? `postgresql+asyncpg://nobody:secret@127.0.0.1:${closedPort}/nothing`
+        : `mysql+aiomysql://nobody:secret@127.0.0.1:${closedPort}/nothing`,
+    ]));
+    const run = await execa('make', ['run'], { cwd: dir, env, reject: false, all: true, timeout: 120_000 });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.all).not.toMatch(/Traceback|File "/);
+    expect(run.all).not.toMatch(/secret/);
+    const lines = run.all.trim().split('\n');
+    // make's echo of the command, one line per service, make's own error line.
+    expect(lines.length, run.all).toBeLessThanOrEqual(manifest.services.length + 2);
+    for (const service of manifest.services) {
+      expect(run.all).toMatch(new RegExp(`^${service.name}: the migrations failed \\(.+\\); .*docker compose up -d ${service.name}-db`, 'm'));
     }
   });
 

@@ -21,6 +21,7 @@ Standard library only.
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -49,10 +50,16 @@ STOP_TIMEOUT_SECONDS = GRACE_SECONDS + 2.0
 DATABASE_UNAVAILABLE_EXIT_STATUS = 3
 # A service as this script runs it: its guard (scripts/guard.py), with the service under it.
 ServiceProcess = subprocess.Popen[bytes]
+# The line of a traceback that names the exception: `ConnectionRefusedError: [Errno 111]...`
+ERROR_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
 
 
 class DatabaseUnavailable(RuntimeError):  # noqa: N818 (a condition, not a programming error)
     """A service's database server cannot be used; the message says how to fix it."""
+
+
+class MigrationFailed(RuntimeError):  # noqa: N818 (a condition, not a programming error)
+    """A service's migrations did not run; the message says why, and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +153,8 @@ def running_stack(
             # Leaving the pool waits for every step, so services started before a failure
             # are in stack.processes when the `finally` runs.
             with ThreadPoolExecutor(max_workers=max(len(services), 1)) as pool:
-                for future in [pool.submit(start, service) for service in services]:
-                    future.result()
+                futures = [pool.submit(start, service) for service in services]
+            raise_failures([error for future in futures if (error := future.exception())])
             for service in services:
                 wait_until_ready(service, stack, work_dir)
             yield stack
@@ -236,6 +243,17 @@ def kill_group(process: ServiceProcess) -> None:
     process.wait()
 
 
+def raise_failures(errors: list[BaseException]) -> None:
+    """Raise the error of every service that could not start, in one exception."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        message = "\n".join(str(error) for error in errors)
+        if all(isinstance(error, DatabaseUnavailable) for error in errors):
+            raise DatabaseUnavailable(message)
+        raise RuntimeError(message)
+
+
 def service_environment(
     service: Service,
     services: list[Service],
@@ -302,15 +320,46 @@ def drop_test_database(service: Service, url: str) -> None:
 
 
 def migrate(service: Service, env: dict[str, str], log: IO[bytes] | None) -> None:
+    """`alembic upgrade head` in the service; raises MigrationFailed with a one-line
+    summary (the whole output goes to `log`, when there is one)."""
     require_environment(service)
-    subprocess.run(
+    result = subprocess.run(
         [str(service.python), "-m", "alembic", "upgrade", "head"],
         cwd=service.directory,
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT if log else None,
-        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        check=False,
     )
+    if log is not None:
+        log.write(result.stdout)
+    if result.returncode != 0:
+        output = result.stdout.decode("utf-8", errors="replace")
+        raise MigrationFailed(migration_failure(service, output))
+
+
+def migration_failure(service: Service, output: str) -> str:
+    """One line instead of Alembic's traceback: the error, and what to do about it."""
+    settings = f"{service.env_prefix}DATABASE_URL in services/{service.name}/.env"
+    if service.db == "sqlite":
+        fix = f"check {settings}"
+    else:
+        fix = (
+            f"is its database server running? Start it with "
+            f"`docker compose up -d {service.name}-db`, or check {settings}"
+        )
+    return (
+        f"{service.name}: the migrations failed ({last_error(output)}); {fix}. "
+        f"`make migrate-service-{service.name}` shows the whole error."
+    )
+
+
+def last_error(output: str) -> str:
+    """The last `SomeError: message` line of a traceback, without SQLAlchemy's prefix."""
+    errors = [line for line in output.splitlines() if ERROR_LINE.match(line)]
+    if not errors:
+        return "no error message"
+    return errors[-1].removeprefix("sqlalchemy.exc.")
 
 
 def http_status(url: str) -> int:
@@ -362,7 +411,7 @@ def main() -> int:
             return 1
     except KeyboardInterrupt:
         return 0
-    except (RuntimeError, subprocess.CalledProcessError) as error:
+    except RuntimeError as error:
         print(error, file=sys.stderr)
         return 1
 

@@ -9,10 +9,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from pydantic import SecretStr
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.database import create_engine, create_session_factory
+from app.core.migrations import MIGRATIONS_DIR
 from app.core.settings import Settings
 from app.models import Base
 from tests.app_client import open_client
@@ -34,12 +38,19 @@ def settings(database_url: str) -> Settings:
     )
 
 
+def stamp_head(connection: Connection) -> None:
+    """Record the schema as migrated to the head revision, as `alembic upgrade head` does
+    (the tables match it: tests/test_migrations.py checks that)."""
+    MigrationContext.configure(connection).stamp(ScriptDirectory(str(MIGRATIONS_DIR)), "head")
+
+
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database, whose tables are created from the models."""
     engine = create_engine(database_url)
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(stamp_head)
     yield engine
     await engine.dispose()
 

@@ -19,7 +19,7 @@ async def test_readiness_when_the_database_answers(client: httpx.AsyncClient) ->
     response = await client.get("/health/ready")
 
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "migrations": "ok"}
 
 
 async def test_readiness_is_503_when_the_database_does_not_answer(

@@ -8,6 +8,7 @@ from shared_utils import PeerClient, set_request_id
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.database import create_engine
+from app.core.migrations import migration_heads
 from app.repository.health import HealthRepository
 from app.services.health import HealthService
 
@@ -24,9 +25,12 @@ def make_service(
     engine: AsyncEngine,
     peers: dict[str, str] | None = None,
     handler: Callable[[httpx.Request], httpx.Response] = echo_request_id,
+    expected_revisions: frozenset[str] | None = None,
 ) -> HealthService:
     client = PeerClient(peers or {}, httpx.AsyncClient(transport=httpx.MockTransport(handler)))
-    return HealthService("test", HealthRepository(engine), client)
+    # The `engine` fixture's database is at the head of the migrations, like a migrated one.
+    expected = migration_heads() if expected_revisions is None else expected_revisions
+    return HealthService("test", HealthRepository(engine), client, expected)
 
 
 async def test_readiness_checks_the_database(engine: AsyncEngine) -> None:
@@ -35,6 +39,20 @@ async def test_readiness_checks_the_database(engine: AsyncEngine) -> None:
     report = await service.readiness()
 
     assert report.status is CheckStatus.OK
+    assert report.checks == {"database": CheckStatus.OK, "migrations": CheckStatus.OK}
+
+
+async def test_readiness_reports_a_schema_behind_the_code(engine: AsyncEngine) -> None:
+    # The code has a migration (a new head) that the database has not seen.
+    service = make_service(engine, expected_revisions=frozenset({"9999_newer"}))
+
+    report = await service.readiness()
+
+    assert report.status is CheckStatus.UNAVAILABLE
+    assert report.checks == {"database": CheckStatus.OK, "migrations": CheckStatus.UNAVAILABLE}
+    assert report.detail is not None
+    assert "9999_newer" in report.detail
+    assert "make migrate" in report.detail
 
 
 async def test_readiness_reports_an_unreachable_database(unreachable_database_url: str) -> None:

@@ -24,3 +24,11 @@ async def open_client(
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=raise_app_exceptions)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+@asynccontextmanager
+async def open_streaming_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Like `open_client`, but a request body given as an async iterator reaches the
+    application chunk by chunk, when the application asks for it (as from a real server)."""
+    async with open_client(settings) as client:
+        yield client

@@ -22,3 +22,20 @@ async def open_client(
     app = create_app(settings)
     async with AsyncTestClient(app, raise_server_exceptions=raise_app_exceptions) as client:
         yield client
+
+
+@asynccontextmanager
+async def open_streaming_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Like `open_client`, but a request body given as an async iterator reaches the
+    application chunk by chunk, when the application asks for it (as from a real server).
+
+    Litestar's test client reads a body in full before the application runs, so this one
+    calls the application through httpx's ASGI transport; the test client only runs the
+    startup and shutdown.
+    """
+    app = create_app(settings)
+    async with AsyncTestClient(app):
+        # Litestar types the ASGI messages more narrowly than httpx does; they are the same.
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client

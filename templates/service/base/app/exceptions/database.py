@@ -1,11 +1,20 @@
-"""Errors that mean the database cannot be reached, rather than that a request is wrong.
+"""Database errors that are not the request's fault: the handlers answer them with 503.
 
-The handlers answer them with 503 Service Unavailable (and Retry-After), so that clients
-and load balancers retry later instead of reporting a bug. The connection pool checks
-connections before use, so the service recovers by itself once the database is back.
+- The database cannot be reached (DATABASE_UNAVAILABLE_ERRORS): 503 with Retry-After, so
+  that clients and load balancers retry later instead of reporting a bug. The connection
+  pool checks connections before use, so the service recovers by itself once the
+  database is back.
+- The database is reachable but its schema is behind the code (a table or column the
+  code uses does not exist): the migrations were not applied. 503 `migrations_pending`,
+  whose detail says how to apply them; /health/ready reports it too.
 """
 
+import sqlite3
+from http import HTTPStatus
+
 from sqlalchemy import exc as sa_exc
+
+from app.exceptions.base import AppError
 
 DATABASE_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     # A refused or lost connection (MySQL, PostgreSQL), an unreadable file (SQLite).
@@ -19,5 +28,45 @@ DATABASE_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     TimeoutError,
 )
 
+# Every database error the handlers look at (app.exceptions.handlers.database).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    *DATABASE_UNAVAILABLE_ERRORS,
+    sa_exc.ProgrammingError,
+)
+
 # Seconds a client should wait before trying again.
 RETRY_AFTER_SECONDS = 5
+
+# "Undefined table" and "undefined column": PostgreSQL's SQLSTATE codes, MySQL's numbers.
+POSTGRES_MISSING_SCHEMA = {"42P01", "42703"}
+MYSQL_MISSING_SCHEMA = {1146, 1054}
+SQLITE_MISSING_SCHEMA = ("no such table", "no such column", "has no column named")
+
+
+class MigrationsPendingError(AppError):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "migrations_pending"
+    title = "Service Unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database schema is behind this version of the service: apply the "
+            "migrations with `make migrate` (`alembic upgrade head` in the service)."
+        )
+
+
+def is_schema_missing(error: Exception) -> bool:
+    """Whether `error` says that a table or a column the query uses does not exist."""
+    # SQLite reports it as an OperationalError, PostgreSQL and MySQL as a ProgrammingError.
+    if not isinstance(error, sa_exc.OperationalError | sa_exc.ProgrammingError):
+        return False
+    driver_error = error.orig
+    if driver_error is None:
+        return False
+    if isinstance(driver_error, sqlite3.Error):
+        return any(phrase in str(driver_error) for phrase in SQLITE_MISSING_SCHEMA)
+    if getattr(driver_error, "sqlstate", None) in POSTGRES_MISSING_SCHEMA:
+        return True
+    # PyMySQL's errors carry (error number, message).
+    number = driver_error.args[0] if driver_error.args else None
+    return number in MYSQL_MISSING_SCHEMA

@@ -1,12 +1,22 @@
-"""A generic async repository: the CRUD operations every entity needs."""
+"""A generic async repository: the CRUD operations every entity needs.
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Generic, TypeVar
+Writes address rows by id in a single statement (`UPDATE ... WHERE id = ...`), and say
+whether a row matched: a row another request deleted a moment ago is "not found" for the
+caller, never an error of the ORM. Constraint violations are raised as
+`ConstraintViolationError`, so that services handle them without importing SQLAlchemy.
+"""
 
-from sqlalchemy import func, select
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, Generic, TypeVar, cast
+
+from sqlalchemy import Delete, Update, delete, func, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Entity
+from app.repository.errors import ConstraintViolationError
 
 ModelT = TypeVar("ModelT", bound=Entity)
 
@@ -35,15 +45,47 @@ class Repository(Generic[ModelT]):
         self.session.add(instance)
         # Flush now so that database errors (a unique constraint, say) surface here and
         # generated values (id, timestamps) are set on the instance.
-        await self.session.flush()
+        async with constraints_reported():
+            await self.session.flush()
         return instance
 
-    async def update(self, instance: ModelT, values: Mapping[str, Any]) -> ModelT:
-        for field, value in values.items():
-            setattr(instance, field, value)
-        await self.session.flush()
-        return instance
+    async def update(self, entity_id: int, values: Mapping[str, Any]) -> ModelT | None:
+        """Change the row `entity_id` and return it as stored; None if there is no such
+        row (any more)."""
+        if values:
+            statement = (
+                update(self.model)
+                .where(self.model.id == entity_id)
+                .values(**values)
+                # The row is read back below; nothing in the session needs adjusting.
+                .execution_options(synchronize_session=False)
+            )
+            async with constraints_reported():
+                matched = await self.rows_matched(statement)
+            if matched == 0:
+                return None
+        # The UPDATE holds the row's lock until commit: a concurrent DELETE waits, so the
+        # row is still there to be read. populate_existing replaces the session's copy.
+        return await self.session.get(self.model, entity_id, populate_existing=True)
 
-    async def delete(self, instance: ModelT) -> None:
-        await self.session.delete(instance)
-        await self.session.flush()
+    async def delete(self, entity_id: int) -> bool:
+        """Delete the row `entity_id`; False if there was no such row (any more)."""
+        statement = (
+            delete(self.model)
+            .where(self.model.id == entity_id)
+            .execution_options(synchronize_session=False)
+        )
+        return await self.rows_matched(statement) > 0
+
+    async def rows_matched(self, statement: Update | Delete) -> int:
+        """Run an UPDATE or DELETE; the number of rows its WHERE clause matched."""
+        result = cast(CursorResult[Any], await self.session.execute(statement))
+        return result.rowcount
+
+
+@asynccontextmanager
+async def constraints_reported() -> AsyncIterator[None]:
+    try:
+        yield
+    except IntegrityError as error:
+        raise ConstraintViolationError(str(error.orig)) from error

@@ -1,9 +1,11 @@
-"""Checks that the database answers."""
+"""Checks that the database answers, and which migrations it has applied."""
 
 import asyncio
 import logging
 
+from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,6 +37,21 @@ class HealthRepository:
             logger.warning("The database did not answer the health check: %r", error)
             return error_kind(error)
         return None
+
+    async def applied_revisions(self) -> frozenset[str] | None:
+        """The revisions recorded in the database's `alembic_version` table (none when
+        the migrations never ran there); None when the database did not answer."""
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+                async with self.engine.connect() as connection:
+                    return await connection.run_sync(current_revisions)
+        except (TimeoutError, SQLAlchemyError, OSError) as error:
+            logger.warning("The database did not tell its schema version: %r", error)
+            return None
+
+
+def current_revisions(connection: Connection) -> frozenset[str]:
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 def error_kind(error: BaseException) -> str:

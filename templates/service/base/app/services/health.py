@@ -12,14 +12,22 @@ from app.repository.health import HealthRepository
 
 logger = logging.getLogger(__name__)
 
+MIGRATE_HINT = "apply the migrations with `make migrate` (`alembic upgrade head` in the service)"
+
 
 class HealthService:
     def __init__(
-        self, service_name: str, repository: HealthRepository, peer_client: PeerClient
+        self,
+        service_name: str,
+        repository: HealthRepository,
+        peer_client: PeerClient,
+        expected_revisions: frozenset[str] | None,
     ) -> None:
         self.service_name = service_name
         self.repository = repository
         self.peer_client = peer_client
+        # The head of the service's migrations (app.core.migrations); None: not checked.
+        self.expected_revisions = expected_revisions
 
     def liveness(self) -> HealthReport:
         # Answering at all is the proof of life: no dependency is checked here, so that an
@@ -27,18 +35,41 @@ class HealthService:
         return HealthReport(service=self.service_name, status=CheckStatus.OK)
 
     async def readiness(self) -> HealthReport:
+        """Ready when the database answers and its schema is the one the code expects."""
         problem = await self.repository.database_problem()
-        if problem is None:
+        if problem is not None:
+            return HealthReport(
+                service=self.service_name,
+                status=CheckStatus.UNAVAILABLE,
+                checks={"database": CheckStatus.UNAVAILABLE},
+                detail=f"The database is unavailable: {problem}.",
+            )
+        if self.expected_revisions is None:
             return HealthReport(
                 service=self.service_name,
                 status=CheckStatus.OK,
                 checks={"database": CheckStatus.OK},
             )
+        schema_problem = await self._schema_problem(self.expected_revisions)
+        status = CheckStatus.OK if schema_problem is None else CheckStatus.UNAVAILABLE
         return HealthReport(
             service=self.service_name,
-            status=CheckStatus.UNAVAILABLE,
-            checks={"database": CheckStatus.UNAVAILABLE},
-            detail=f"The database is unavailable: {problem}.",
+            status=status,
+            checks={"database": CheckStatus.OK, "migrations": status},
+            detail=schema_problem,
+        )
+
+    async def _schema_problem(self, expected: frozenset[str]) -> str | None:
+        applied = await self.repository.applied_revisions()
+        if applied is None:
+            return "The database did not tell its schema version."
+        if applied == expected:
+            return None
+        if not applied:
+            return f"The database has no tables yet: {MIGRATE_HINT}."
+        return (
+            f"The database schema is at revision {', '.join(sorted(applied))}; this version "
+            f"of the service expects {', '.join(sorted(expected))}: {MIGRATE_HINT}."
         )
 
     async def peers(self) -> PeersReport:

@@ -14,6 +14,7 @@ def get_health_service(request: Request) -> HealthService:
         service_name=state.settings.service_name,
         repository=HealthRepository(state.engine),
         peer_client=state.peer_client,
+        expected_revisions=state.migration_heads,
     )
 
 

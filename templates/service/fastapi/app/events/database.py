@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from app.core.database import create_engine, create_session_factory
+from app.core.migrations import migration_heads
 
 
 async def open_database(app: FastAPI) -> None:
@@ -11,6 +12,8 @@ async def open_database(app: FastAPI) -> None:
     engine = create_engine(app.state.settings.database_url)
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    # What /health/ready compares the database's schema version with; read once.
+    app.state.migration_heads = migration_heads()
 
 
 async def close_database(app: FastAPI) -> None:

@@ -11,4 +11,5 @@ def provide_health_service(state: State) -> HealthService:
         service_name=state.settings.service_name,
         repository=HealthRepository(state.engine),
         peer_client=state.peer_client,
+        expected_revisions=state.migration_heads,
     )

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from app.core.database import create_engine, create_session_factory
+from app.core.migrations import migration_heads
 
 
 @asynccontextmanager
@@ -15,6 +16,8 @@ async def database(app: Litestar) -> AsyncIterator[None]:
     engine = create_engine(app.state.settings.database_url)
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    # What /health/ready compares the database's schema version with; read once.
+    app.state.migration_heads = migration_heads()
     try:
         yield
     finally:

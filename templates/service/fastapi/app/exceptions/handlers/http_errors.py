@@ -3,12 +3,15 @@
 from http import HTTPStatus
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from app.exceptions.handlers.responses import problem_response
-from app.exceptions.handlers.validation import malformed_body_response
+from app.exceptions.handlers.validation import handle_validation_error, malformed_body_response
+
+TOO_DEEP_MESSAGE = "The body is nested too deeply."
 
 # The methods of RFC 9110 and PATCH: the ones a route may declare.
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
@@ -33,6 +36,11 @@ def allowed_methods(request: Request) -> str:
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if isinstance(exc.__cause__, RecursionError):
+        # JSON nested deeper than the parser follows (`[[[[...]]]]` a thousand levels):
+        # FastAPI answers it with a 400. Like any malformed body, and like the Litestar
+        # services, it is a 422 here.
+        return await handle_validation_error(request, too_deep_body_error())
     if exc.status_code == HTTPStatus.BAD_REQUEST and isinstance(exc.__cause__, ValueError):
         # FastAPI answers 400 for a body it cannot decode (bytes that are not UTF-8); like
         # a body that is not JSON, and like the Litestar services, that is a 422 here.
@@ -52,3 +60,8 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
         detail=exc.detail if exc.detail != phrase else None,
         headers=headers,
     )
+
+
+def too_deep_body_error() -> RequestValidationError:
+    error = {"type": "json_invalid", "loc": ("body",), "msg": TOO_DEEP_MESSAGE, "input": {}}
+    return RequestValidationError([error])

@@ -5,15 +5,27 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from shared_schemas import FieldError
 
+from app.exceptions.handlers.app_errors import handle_app_error
 from app.exceptions.handlers.responses import problem_response
-from app.exceptions.handlers.validation import malformed_body_response
+from app.exceptions.handlers.validation import invalid_request_response, malformed_body_response
+from app.exceptions.request import RequestBodyTooLargeError
+
+TOO_DEEP_MESSAGE = "The body is nested too deeply."
 
 
 def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, RequestEntityTooLarge):
+        # Over `request_max_body_size`: the same answer as the FastAPI services give.
+        limit = request.app.state.settings.max_request_body_bytes
+        return handle_app_error(request, RequestBodyTooLargeError(limit))
     if isinstance(exc.__cause__, SerializationException):
         # Litestar reports a body that is not JSON as a 400; like every other invalid
         # input, and like the FastAPI services, it is answered with a 422 here.
+        if isinstance(exc.__cause__.__cause__, RecursionError):
+            return too_deep_body_response(request)
         return malformed_body_response(request)
     headers = {
         name: value for name, value in (exc.headers or {}).items() if name.lower() != "allow"
@@ -33,3 +45,9 @@ def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         detail=exc.detail if exc.detail != phrase else None,
         headers=headers,
     )
+
+
+def too_deep_body_response(request: Request[Any, Any, Any]) -> Response[Any]:
+    """JSON nested deeper than the parser follows (see app.middlewares.request)."""
+    error = FieldError(loc=["body"], message=TOO_DEEP_MESSAGE, type="json_invalid")
+    return invalid_request_response(request, [error])
