@@ -17,7 +17,7 @@ import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type E
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
-import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
+import { defaultEntity, entityNameProblem, serviceClashProblem, serviceNameProblem, toSnake } from '../naming.js';
 import { DATABASES, FIRST_PORT, type Database } from '../options.js';
 import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
@@ -58,6 +58,8 @@ export function newServiceNameProblem(name: string, manifest: Manifest, root: st
       ? `The project already has a service "${name}".`
       : `"${name}" would become the Python module "${module}", like the existing service "${existing.name}".`;
   }
+  const clash = serviceClashProblem(name, manifest.services.map((service) => service.name));
+  if (clash) return clash;
   if (fs.existsSync(path.join(root, 'services', name))) return `services/${name} already exists (but is not in ${MANIFEST_FILE}).`;
   return undefined;
 }
