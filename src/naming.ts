@@ -20,6 +20,16 @@ const RESERVED_SERVICE_NAMES = new Set([
   'os', 'sys', 'site', 'root', 'venv', 'node_modules',
 ]);
 
+/**
+ * System databases of MySQL and PostgreSQL: a service's database, and its database user, are
+ * named after the service, so a service with one of these names would take over (or fail to
+ * create) a database the server keeps for itself.
+ */
+const DATABASE_SYSTEM_NAMES = new Set(['mysql', 'information_schema', 'performance_schema', 'template0', 'template1']);
+
+/** MySQL refuses user names longer than this; a service's database user is its module name. */
+export const MYSQL_MAX_USER_LENGTH = 32;
+
 export const MAX_NAME_LENGTH = 40;
 /**
  * Entity names appear in class names and signatures of the generated code (e.g.
@@ -76,6 +86,18 @@ export function serviceNameProblem(name: string): string | undefined {
   }
   if (RESERVED_SERVICE_NAMES.has(module)) {
     return `"${name}" clashes with a folder or package of the generated project. Try "${name}-service".`;
+  }
+  if (DATABASE_SYSTEM_NAMES.has(module)) {
+    return `"${name}" is the name of a system database of MySQL or PostgreSQL, and the service's database would be named after it. Try "${name}-service".`;
+  }
+  return undefined;
+}
+
+/** Why the service `name` cannot run on `db`, or undefined. */
+export function serviceDatabaseProblem(name: string, db: string): string | undefined {
+  const user = toSnake(name);
+  if (db === 'mysql' && user.length > MYSQL_MAX_USER_LENGTH) {
+    return `"${name}" is ${user.length} characters long; on MySQL a service name is limited to ${MYSQL_MAX_USER_LENGTH}, the longest user name MySQL accepts (the service's database user is named after it).`;
   }
   return undefined;
 }

@@ -17,7 +17,7 @@ import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type E
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
-import { defaultEntity, entityNameProblem, serviceClashProblem, serviceNameProblem, toSnake } from '../naming.js';
+import { defaultEntity, entityNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem, toSnake } from '../naming.js';
 import { DATABASES, FIRST_PORT, type Database } from '../options.js';
 import { answered } from '../prompts.js';
 import { renderService } from '../render/project.js';
@@ -114,6 +114,8 @@ export async function gatherAddAnswers(
     );
   }
   db ??= manifest.db ?? 'sqlite';
+  const databaseProblem = serviceDatabaseProblem(name, db);
+  if (databaseProblem) throw new UsageError(databaseProblem);
   const port = flags.port === undefined ? nextPort(manifest) : parsePort(flags.port, manifest);
   return { name, entity, db, port };
 }
