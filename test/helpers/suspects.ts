@@ -8,20 +8,21 @@
  * standard modules (an entity module such as app/models/typing.py must not shadow them).
  */
 export const LINTED_SUSPECTS = [
-  'page', 'pagination', 'text', 'string', 'sa', 'settings', 'session', 'select', 'func', 'datetime', 'uuid',
-  'any', 'problem', 'base_model', 'field', 'api_router', 'controller', 'app', 'api', 'typing', 'enum', 'json',
-  'error', 'name', 'description', 'status', 'request', 'item', 'id', 'int', 'x',
+  'page', 'pagination', 'text', 'string', 'settings', 'session', 'select', 'func', 'datetime', 'uuid', 'any',
+  'problem', 'base_model', 'field', 'api_router', 'controller', 'app', 'typing', 'enum', 'error', 'name',
+  'status', 'request', 'id', 'x',
 ];
 
-/** SQL keywords as table names (user -> users, group -> groups, ...): tested on the servers too. */
-export const SQL_KEYWORD_ENTITIES = ['user', 'group', 'order', 'key', 'row', 'index'];
+/** SQL keywords as table names (group -> groups, ...): tested on the servers too. */
+export const SQL_KEYWORD_ENTITIES = ['group', 'key', 'row', 'index'];
 
 /** Checked statically (test/unit/entity-names.test.ts): the lists above and many more. */
 export const ENTITY_SUSPECTS = [
   ...LINTED_SUSPECTS,
   ...SQL_KEYWORD_ENTITIES,
   // Names of the generated code and its libraries.
-  'cmd', 'core', 'annotated', 'mapped', 'base', 'router', 'entity', 'model', 'models', 'schema', 'schemas',
+  'sa', 'api', 'json', 'description', 'item', 'int', 'user', 'order', 'cmd', 'core', 'annotated', 'mapped',
+  'base', 'router', 'entity', 'model', 'models', 'schema', 'schemas',
   'service', 'services', 'repository', 'dependencies', 'events', 'middlewares', 'exceptions', 'handlers',
   'lifespan', 'response', 'path', 'query', 'database', 'engine', 'health', 'items', 'total', 'offset', 'limit',
   'data', 'changes', 'new_name', 'exc', 'self', 'cls', 'test', 'tests', 'conftest', 'client', 'migrations',
@@ -37,4 +38,6 @@ export const ENTITY_SUSPECTS = [
   'a', 'i', 'l', 'o',
   // More SQL keywords.
   'table', 'column', 'constraint', 'primary', 'window',
+  // Plurals the usual rules do not make (series -> series, person -> people, datum -> data), digits.
+  'series', 'news', 'person', 'datum', 'child', 'metadata', 'registry', 'v2', 'item2', 'order_2',
 ];
