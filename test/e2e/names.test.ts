@@ -8,8 +8,10 @@
  * batched: one project per framework holds a service per name. The services of a project
  * share one virtual environment (they have the same dependencies; each service's own code is
  * found from its directory, as `make lint` and pytest run there) and mypy shares its cache, so
- * a service costs its lint and test runs, not an install. SQL keywords are tables on
- * PostgreSQL (FastAPI) and MySQL (Litestar).
+ * a service costs its lint and test runs, not an install. Every service is linted; the tests
+ * of each name run in one framework, alternating (the layers below the routes are the same
+ * in both, and the routes of each framework are linted for every name). SQL keywords are
+ * tables on PostgreSQL (FastAPI) and MySQL (Litestar).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,13 +60,15 @@ const CASES: Array<{ framework: Framework; serverDb: Database }> = [
   { framework: 'litestar', serverDb: 'mysql' },
 ];
 
-describe.each(CASES)('accepted entity names in a $framework project', ({ framework, serverDb }) => {
+describe.each(CASES.map((c, index) => ({ ...c, index })))('accepted entity names in a $framework project', ({ framework, serverDb, index: caseIndex }) => {
   const project = `names-${framework}`;
   const dir = path.join(work, project);
   const services = accepted.map((entity, index) => ({
     name: `names-${index}`,
     entity,
     db: (SQL_KEYWORD_ENTITIES.includes(entity) ? serverDb : 'sqlite') as Database,
+    // SQL keywords are tested in both frameworks, on their server; the others alternate.
+    tested: SQL_KEYWORD_ENTITIES.includes(entity) || index % CASES.length === caseIndex,
   }));
   it('generates one service per name', async () => {
     const spec = services.map((service) => `${service.name}:${service.entity}@${service.db}`).join(',');
@@ -87,13 +91,16 @@ describe.each(CASES)('accepted entity names in a $framework project', ({ framewo
   // Batches of ten services: each stays well within a test's time limit.
   const batches = Array.from({ length: Math.ceil(services.length / 10) }, (_, index) => services.slice(index * 10, index * 10 + 10));
   it.each(batches.map((batch) => [batch.map((service) => service.entity).join(', '), batch] as const))(
-    'passes make lint and the tests of each service: %s',
+    'passes make lint, and its tests where they run: %s',
     async (_, batch) => {
       const failures: string[] = [];
       await inPairs(batch, async (service, worker) => {
         const env = { ...realDatabaseEnv(), MYPY_CACHE_DIR: path.join(work, `mypy-${framework}-${worker}`) };
-        for (const target of [`lint-service-${service.name}`, `test-service-${service.name}`]) {
+        const targets = [`lint-service-${service.name}`, ...(service.tested ? [`test-service-${service.name}`] : [])];
+        for (const target of targets) {
+          const started = Date.now();
           const result = await execa('make', ['-s', target], { cwd: dir, env, reject: false, all: true });
+          console.log(`${framework} ${service.entity}: ${target} ${result.exitCode === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)}s`);
           if (result.exitCode !== 0) failures.push(`${service.entity} (${target}):\n${result.all}`);
           else if (target.startsWith('test') && /\d+ skipped/.test(result.all)) failures.push(`${service.entity}: tests skipped\n${result.all}`);
         }
