@@ -151,7 +151,7 @@ export function entityNameProblem(entity: string): string | undefined {
   if (PYTHON_KEYWORDS.has(plural)) {
     return `"${entity}" has the plural "${plural}", a Python keyword, which its routes module would be named. Try "${entity}_item".`;
   }
-  const clash = RESERVED_ENTITIES[entity];
+  const clash = RESERVED_ENTITIES[entity] ?? RESERVED_ENTITIES_OUTSIDE[entity];
   if (clash !== undefined) return `"${entity}" clashes with ${clash}. Try "${entity}_item".`;
   return undefined;
 }
@@ -182,14 +182,27 @@ const RESERVED_ENTITIES: Readonly<Record<string, string>> = {
   new_name: 'new_name, a variable of the service layer',
   exc: 'exc, the caught error in the service layer',
   str: 'str, the built-in the service layer calls',
-  // Names that ruff refuses as ambiguous (E741, E742): the variable `l`, the classes `O`, `I`.
+};
+
+/**
+ * Clashes with names the templates do not define, which the test above cannot see: names ruff
+ * refuses, and methods that the entity's classes inherit. test/e2e/names.test.ts checks that
+ * the CLI refuses them.
+ */
+const RESERVED_ENTITIES_OUTSIDE: Readonly<Record<string, string>> = {
+  // The variable `l` and the classes `O` and `I` are "ambiguous" to ruff (E741, E742).
   l: 'the variable l, which ruff refuses as ambiguous (E741)',
   o: 'the class O, which ruff refuses as ambiguous (E742)',
   i: 'the class I, which ruff refuses as ambiguous (E742)',
+  // The route `get_route_handlers` of a Litestar controller would replace its method.
+  route_handlers: "get_route_handlers, a method of Litestar's Controller that the route get_<entity> would replace",
 };
 
-/** The reserved entity names (for tests and documentation). */
-export const reservedEntityNames = (): string[] => Object.keys(RESERVED_ENTITIES);
+/** The reserved entity names: clashes within the generated code, and with names outside it. */
+export const reservedEntityNames = (): { inCode: string[]; outside: string[] } => ({
+  inCode: Object.keys(RESERVED_ENTITIES),
+  outside: Object.keys(RESERVED_ENTITIES_OUTSIDE),
+});
 
 export const toSnake = (name: string): string => name.replace(/-/g, '_');
 export const toKebab = (name: string): string => name.replace(/_/g, '-');

@@ -61,6 +61,7 @@ const createRows: Row[] = [
   { label: 'an entity named like a variable', args: ['-s', 'things:data'], message: /clashes with data, the request body/ },
   { label: 'an entity whose plural is a keyword', args: ['-s', 'things:a'], message: /plural "as", a Python keyword/ },
   { label: 'an entity ruff calls ambiguous', args: ['-s', 'things:l'], message: /ambiguous \(E741\)/ },
+  { label: "an entity whose route would replace a Litestar method", args: ['-s', 'things:route_handlers'], message: /get_route_handlers, a method of Litestar's Controller/ },
   { label: "another service's database container", args: ['-s', 'users@postgres,users-db'], message: /"users-db" is the name of the database container of the service "users"/ },
   { label: 'a service whose database container is taken', args: ['-s', 'users-db,users@mysql'], message: /database container of "users" would be named "users-db"/ },
   { label: 'a system database of MySQL', args: ['-s', 'mysql'], message: /system database of MySQL or PostgreSQL/ },

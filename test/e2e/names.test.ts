@@ -28,7 +28,8 @@ const work = tempDir('e2e-names');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const SHAPE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
-const names = [...new Set([...allCollisionCandidates(), ...reservedEntityNames(), ...LINTED_SUSPECTS, ...SQL_KEYWORD_ENTITIES])]
+const reserved = reservedEntityNames();
+const names = [...new Set([...allCollisionCandidates(), ...reserved.inCode, ...reserved.outside, ...LINTED_SUSPECTS, ...SQL_KEYWORD_ENTITIES])]
   .filter((name) => SHAPE.test(name))
   .sort();
 const refused = names.filter((name) => entityNameProblem(name) !== undefined);
