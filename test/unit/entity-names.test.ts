@@ -88,5 +88,6 @@ describe('entity names that collide with the generated code', () => {
       }),
       { numRuns: 3 },
     );
-  });
+    // Each run renders and parses some forty services: seconds, more on a busy machine.
+  }, 180_000);
 });
