@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { databaseContext, newDatabaseSecrets, nextDatabasePort, type DatabaseContext, type DatabaseSecrets } from './databases.js';
 import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
-import { envPrefix, pluralize, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
+import { envPrefix, pluralize, serviceDistribution, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
 import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
 import { FIRST_PORT, reproduceCommand } from './options.js';
 
@@ -35,6 +35,8 @@ export interface PeerContext {
 
 export interface ServiceContext {
   name: string;
+  /** The `name` of its pyproject.toml. */
+  distribution: string;
   module: string;
   title: string;
   envPrefix: string;
@@ -152,6 +154,7 @@ export function serviceContext(
   const database = databaseContext(record.db, { name: record.name, module, envPrefix: prefix }, record.dbPort, secrets.database);
   return {
     name: record.name,
+    distribution: serviceDistribution(record.name),
     module,
     title: toTitle(record.name),
     envPrefix: prefix,

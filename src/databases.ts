@@ -91,6 +91,9 @@ export interface DatabaseContext {
   server: ServerContext | undefined;
 }
 
+/** Compose service name of the database container of a service: `users` -> `users-db`. */
+export const databaseHost = (serviceName: string): string => `${serviceName}-db`;
+
 export const newDatabasePassword = (): string => randomBytes(18).toString('base64url');
 
 /** Host port of a service's database container: the next free one of its engine. */
@@ -134,7 +137,7 @@ export function databaseContext(
   const server: ServerContext = {
     label: spec.label,
     image: spec.image,
-    host: `${service.name}-db`,
+    host: databaseHost(service.name),
     containerPort: spec.containerPort,
     hostPort: hostPort ?? spec.firstHostPort,
     superuser: spec.superuser,

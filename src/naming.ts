@@ -1,3 +1,5 @@
+import { databaseHost } from './databases.js';
+
 /**
  * Names: validation of project and service names, and the derived forms a name takes in the
  * generated project (directory, Python module, env-var prefix, class, route path).
@@ -17,6 +19,16 @@ const RESERVED_SERVICE_NAMES = new Set([
   'sqlalchemy', 'pydantic', 'httpx', 'uvicorn', 'pytest', 'typing', 'asyncio', 'logging', 'json',
   'os', 'sys', 'site', 'root', 'venv', 'node_modules',
 ]);
+
+/**
+ * System databases of MySQL and PostgreSQL: a service's database, and its database user, are
+ * named after the service, so a service with one of these names would take over (or fail to
+ * create) a database the server keeps for itself.
+ */
+const DATABASE_SYSTEM_NAMES = new Set(['mysql', 'information_schema', 'performance_schema', 'template0', 'template1']);
+
+/** MySQL refuses user names longer than this; a service's database user is its module name. */
+export const MYSQL_MAX_USER_LENGTH = 32;
 
 export const MAX_NAME_LENGTH = 40;
 /**
@@ -75,6 +87,36 @@ export function serviceNameProblem(name: string): string | undefined {
   if (RESERVED_SERVICE_NAMES.has(module)) {
     return `"${name}" clashes with a folder or package of the generated project. Try "${name}-service".`;
   }
+  if (DATABASE_SYSTEM_NAMES.has(module)) {
+    return `"${name}" is the name of a system database of MySQL or PostgreSQL, and the service's database would be named after it. Try "${name}-service".`;
+  }
+  return undefined;
+}
+
+/** Why the service `name` cannot run on `db`, or undefined. */
+export function serviceDatabaseProblem(name: string, db: string): string | undefined {
+  const user = toSnake(name);
+  if (db === 'mysql' && user.length > MYSQL_MAX_USER_LENGTH) {
+    return `"${name}" is ${user.length} characters long; on MySQL a service name is limited to ${MYSQL_MAX_USER_LENGTH}, the longest user name MySQL accepts (the service's database user is named after it).`;
+  }
+  return undefined;
+}
+
+/**
+ * Why the service `name` cannot sit next to the services `others` of the same project, or
+ * undefined. In docker-compose.yml a service on PostgreSQL or MySQL brings a container named
+ * `<service>-db` (and its volume `<service>-db-data`), so `users-db` and `users` would define
+ * the same compose service and volume.
+ */
+export function serviceClashProblem(name: string, others: readonly string[]): string | undefined {
+  for (const other of others) {
+    if (name === databaseHost(other)) {
+      return `"${name}" is the name of the database container of the service "${other}" in docker-compose.yml. Try "${other}-database".`;
+    }
+    if (other === databaseHost(name)) {
+      return `The database container of "${name}" would be named "${other}" in docker-compose.yml, like the service "${other}". Try "${name}-service".`;
+    }
+  }
   return undefined;
 }
 
@@ -105,11 +147,64 @@ export function entityNameProblem(entity: string): string | undefined {
     return `"${entity}" is ${entity.length} characters long; entity names are limited to ${MAX_ENTITY_LENGTH}. Name the entity explicitly, e.g. name:entity.`;
   }
   if (PYTHON_KEYWORDS.has(entity)) return `"${entity}" is a Python keyword. Try "${entity}_item".`;
-  if (entity === 'base' || entity === 'health') {
-    return `"${entity}" clashes with a module every service already has. Try "${entity}_item".`;
+  const plural = pluralize(entity);
+  if (PYTHON_KEYWORDS.has(plural)) {
+    return `"${entity}" has the plural "${plural}", a Python keyword, which its routes module would be named. Try "${entity}_item".`;
   }
+  const clash = RESERVED_ENTITIES[entity] ?? RESERVED_ENTITIES_OUTSIDE[entity];
+  if (clash !== undefined) return `"${entity}" clashes with ${clash}. Try "${entity}_item".`;
   return undefined;
 }
+
+/**
+ * Entities whose names (`<entity>`, `<Entity>`, `<Entity>Service`, `<entity>_id`, modules
+ * `app/<layer>/<entity>.py`, ...) would stand for two things at once in the generated code, each
+ * with what it clashes with. test/unit/entity-names.test.ts renders every entity that could
+ * clash with an identifier or a module of the templates and checks that this table holds
+ * exactly those that do. A template that binds a new name next to the entity's names must
+ * either avoid the clash (e.g. import a module and qualify the name) or add it here.
+ */
+const RESERVED_ENTITIES: Readonly<Record<string, string>> = {
+  // Modules every service has, in the packages that hold the entity's modules.
+  base: 'the modules app/models/base.py, app/repository/base.py and app/exceptions/base.py every service has',
+  health: 'the health modules every service has (app/services/health.py, tests/test_health_routes.py, ...)',
+  database: 'the module app/exceptions/database.py every service has',
+  handlers: 'the package app/exceptions/handlers/ every service has',
+  errors: 'the module app/repository/errors.py every service has',
+  request: 'the module app/exceptions/request.py every service has',
+  // Names bound next to the entity's class in the same module.
+  entity: 'Entity, the base class of the models',
+  mapped: "SQLAlchemy's Mapped, which the models use",
+  repository: 'Repository, the base class of the repositories',
+  // Local names of the service layer, where the entity is a variable too (`user = ...`).
+  self: 'self, the argument of every method',
+  data: 'data, the request body the service layer receives',
+  changes: 'changes, a variable of the service layer',
+  new_name: 'new_name, a variable of the service layer',
+  updated: 'updated, a variable of the service layer',
+  exc: 'exc, the caught error in the service layer',
+  str: 'str, the built-in the service layer calls',
+};
+
+/**
+ * Clashes with names the templates do not define, which the test above cannot see: names ruff
+ * refuses, and methods that the entity's classes inherit. test/e2e/names.test.ts checks that
+ * the CLI refuses them.
+ */
+const RESERVED_ENTITIES_OUTSIDE: Readonly<Record<string, string>> = {
+  // The variable `l` and the classes `O` and `I` are "ambiguous" to ruff (E741, E742).
+  l: 'the variable l, which ruff refuses as ambiguous (E741)',
+  o: 'the class O, which ruff refuses as ambiguous (E742)',
+  i: 'the class I, which ruff refuses as ambiguous (E742)',
+  // The route `get_route_handlers` of a Litestar controller would replace its method.
+  route_handlers: "get_route_handlers, a method of Litestar's Controller that the route get_<entity> would replace",
+};
+
+/** The reserved entity names: clashes within the generated code, and with names outside it. */
+export const reservedEntityNames = (): { inCode: string[]; outside: string[] } => ({
+  inCode: Object.keys(RESERVED_ENTITIES),
+  outside: Object.keys(RESERVED_ENTITIES_OUTSIDE),
+});
 
 export const toSnake = (name: string): string => name.replace(/-/g, '_');
 export const toKebab = (name: string): string => name.replace(/_/g, '-');
@@ -127,6 +222,12 @@ export const toTitle = (name: string): string =>
     .join(' ');
 export const toWords = (name: string): string => name.split(/[-_]/).filter(Boolean).join(' ');
 export const envPrefix = (name: string): string => `${toSnake(name).toUpperCase()}_`;
+/**
+ * Distribution name of a service (its pyproject.toml `name`): `users` -> `users-service`.
+ * Not the bare name: a project named like one of its own dependencies, even an indirect one
+ * (a service called `anyio` or `starlette`), cannot be installed.
+ */
+export const serviceDistribution = (name: string): string => `${name}-service`;
 
 const IRREGULAR_PLURALS: Record<string, string> = {
   person: 'people',

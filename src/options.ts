@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { UsageError } from './errors.js';
 import type { DatabaseId } from './databases.js';
-import { defaultEntity, entityNameProblem, projectNameProblem, serviceNameProblem, toSnake } from './naming.js';
+import { defaultEntity, entityNameProblem, projectNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem, toSnake } from './naming.js';
 
 export const FRAMEWORKS = ['fastapi', 'litestar'] as const;
 /** Databases the flags accept: each needs its overlay in templates/service/<db>/. */
@@ -112,7 +112,11 @@ export function parseServices(value: string, db: Database): ServiceAnswer[] | st
         ? `The service "${name}" is listed twice.`
         : `"${earlier}" and "${name}" would both become the Python module "${module}"; pick one.`;
     }
+    const clash = serviceClashProblem(name, [...seen.values()]);
+    if (clash) return clash;
     seen.set(module, name);
+    const databaseProblem = serviceDatabaseProblem(name, serviceDb);
+    if (databaseProblem) return databaseProblem;
     const entity = entityPart === undefined || entityPart === '' ? defaultEntity(name) : entityPart;
     const entityProblem = entityNameProblem(entity);
     if (entityProblem) return `Service "${name}": ${entityProblem}`;

@@ -17,7 +17,7 @@ import { onInterruptSay } from '../interrupt.js';
 import { recoverInterruptedApply } from '../journal.js';
 import { LOCK_FILE, withProjectLock } from '../lock.js';
 import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
-import { defaultEntity, entityNameProblem, serviceNameProblem, toSnake } from '../naming.js';
+import { defaultEntity, entityNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem, toSnake } from '../naming.js';
 import { FIRST_PORT, isHostPort, PORT_RANGE, shellQuote, type Database } from '../options.js';
 import { renderService } from '../render/project.js';
 import { packagedTemplates } from '../render/templates.js';
@@ -58,6 +58,8 @@ export function newServiceNameProblem(name: string, manifest: Manifest, root: st
       ? `The project already has a service "${name}".`
       : `"${name}" would become the Python module "${module}", like the existing service "${existing.name}".`;
   }
+  const clash = serviceClashProblem(name, manifest.services.map((service) => service.name));
+  if (clash) return clash;
   if (fs.existsSync(path.join(root, 'services', name))) return `services/${name} already exists (but is not in ${MANIFEST_FILE}).`;
   return undefined;
 }
@@ -115,6 +117,8 @@ export async function gatherAddAnswers(
   const entityProblem = entityNameProblem(entity);
   if (entityProblem) throw new UsageError(entityProblem);
   db ??= manifest.db ?? 'sqlite';
+  const databaseProblem = serviceDatabaseProblem(name, db);
+  if (databaseProblem) throw new UsageError(databaseProblem);
   const taken = portsInUse(root, manifest);
   const port = flags.port === undefined ? nextPort(manifest, taken) : parsePort(flags.port, taken);
   return { name, entity, db, port };

@@ -50,7 +50,11 @@ describe('service name validation', () => {
       fc.property(fc.uniqueArray(acceptedServiceName, { minLength: 1, maxLength: 3, selector: toSnake }), (names) => {
         const plan = planFor('prop', { services: names.join(',') });
         const compose = parseYaml(plan.get('docker-compose.yml')!) as { services: Record<string, unknown> };
-        for (const name of names) expect(compose.services).toHaveProperty([name]);
+        for (const name of names) {
+          expect(compose.services).toHaveProperty([name]);
+          // Installed as <name>-service: never the name of a package it depends on.
+          expect(plan.get(`services/${name}/pyproject.toml`)).toMatch(new RegExp(`^name = "${name}-service"$`, 'm'));
+        }
         expect(JSON.parse(plan.get('.layered-backend.json')!).services).toHaveLength(names.length);
         plans.push(plan);
       }),
