@@ -67,6 +67,8 @@ export interface ServiceContext {
 export interface ProjectContext {
   projectName: string;
   projectTitle: string;
+  /** The root pyproject's name: never the name of a tool it depends on (`pytest`, `httpx`). */
+  rootDistribution: string;
   libsDistribution: string;
   pythonVersion: string;
   packageManager: PackageManager;
@@ -181,6 +183,9 @@ export function serviceContext(
 export const libsDistribution = (projectName: string): string =>
   `${toKebab(projectName.replace(/[^a-z0-9_-]/g, '-'))}-shared-libs`;
 
+export const rootDistribution = (projectName: string): string =>
+  `${toKebab(projectName.replace(/[^a-z0-9_-]/g, '-'))}-tooling`;
+
 /**
  * Services in the order given, on consecutive ports from FIRST_PORT; each database container
  * gets the next free host port of its engine.
@@ -215,6 +220,7 @@ export function projectContext(
   return {
     projectName: answers.projectName,
     projectTitle: toTitle(answers.projectName.replace(/\./g, '-')),
+    rootDistribution: rootDistribution(answers.projectName),
     libsDistribution: libsDistribution(answers.projectName),
     pythonVersion: answers.python,
     packageManager: answers.packageManager,
