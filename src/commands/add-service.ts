@@ -8,7 +8,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
 import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines, composeHostPorts } from '../compose.js';
-import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
+import { derivedFromName, MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
 import { databaseLabel, DEFAULT_DATABASE, nextDatabasePort, type Database } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
 import { ciEdits } from '../ci.js';
@@ -25,13 +25,13 @@ import {
   serializeManifest,
   type Manifest,
 } from '../manifest.js';
-import { defaultEntity, entityNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem, toSnake } from '../naming.js';
+import { defaultEntity, entityNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem } from '../naming.js';
 import { FIRST_PORT, isHostPort, PORT_RANGE, shellQuote } from '../options.js';
 import { renderService } from '../render/project.js';
 import { packagedTemplates } from '../render/templates.js';
 import { projectInstallTargets, runInstallTargets, serviceInstallTarget, type InstallTarget } from '../steps/install.js';
 import { testProject } from '../steps/test.js';
-import { uncommittedChanges } from '../steps/git.js';
+import { assertNoUncommittedChanges } from '../steps/git.js';
 import { assertInstallTools } from '../steps/tools.js';
 import type { CommandEnv } from './create.js';
 import { showChangePlan } from '../ui.js';
@@ -59,7 +59,7 @@ interface AddServiceAnswers {
 function newServiceNameProblem(name: string, manifest: Manifest, root: string): string | undefined {
   const problem = serviceNameProblem(name);
   if (problem) return problem;
-  const module = toSnake(name);
+  const { module } = derivedFromName(name);
   const existing = manifest.services.find((service) => service.name === name || service.module === module);
   if (existing) {
     return existing.name === name
@@ -234,16 +234,7 @@ function installTargetsFor(root: string, manifest: Manifest): InstallTarget[] {
 async function changeProject(name: string, flags: AddServiceFlags, env: CommandEnv, start: string, root: string) {
   const { reporter } = env;
   const manifest = readManifest(root, env.version, `add-service ${shellQuote(name)}`);
-  if (flags.gitCheck && !flags.dryRun) {
-    const dirty = await uncommittedChanges(root);
-    if (dirty.length > 0) {
-      throw new UsageError('The project has uncommitted changes; commit or stash them first, so that this change can be seen and undone on its own.', [
-        ...dirty.slice(0, 10).map((line) => `  ${line}`),
-        ...(dirty.length > 10 ? [`  ... and ${dirty.length - 10} more`] : []),
-        'Or pass --no-git-check to go ahead anyway.',
-      ]);
-    }
-  }
+  if (flags.gitCheck && !flags.dryRun) await assertNoUncommittedChanges(root);
   const answers = await gatherAddAnswers(name, flags, manifest, root, env.interactive);
   for (const warning of projectWarnings(start, root, manifest, answers)) reporter.warn(warning);
   const missingFolders = missingServiceFolders(root, manifest);

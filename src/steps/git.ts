@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { GENERATOR_NAME } from '../context.js';
+import { UsageError } from '../errors.js';
 import { LOCK_FILE } from '../lock.js';
 
 type GitOutcome =
@@ -51,10 +52,24 @@ export async function initRepository(projectDir: string): Promise<GitOutcome> {
 }
 
 /** Uncommitted changes in the project's git working tree, or [] (also when not in git). */
-export async function uncommittedChanges(root: string): Promise<string[]> {
+async function uncommittedChanges(root: string): Promise<string[]> {
   // Our own lock file is there while this run holds it; it is not a change of the user's.
   const args = ['status', '--porcelain', '--', '.', `:(exclude)${LOCK_FILE}`];
   const status = await git(args, root).catch(() => undefined);
   if (!status || status.exitCode !== 0) return [];
   return status.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * add-service's check before it changes a project: a clean working tree, so that its change
+ * can be seen and undone on its own. A UsageError listing the changes otherwise.
+ */
+export async function assertNoUncommittedChanges(root: string): Promise<void> {
+  const dirty = await uncommittedChanges(root);
+  if (dirty.length === 0) return;
+  throw new UsageError('The project has uncommitted changes; commit or stash them first, so that this change can be seen and undone on its own.', [
+    ...dirty.slice(0, 10).map((line) => `  ${line}`),
+    ...(dirty.length > 10 ? [`  ... and ${dirty.length - 10} more`] : []),
+    'Or pass --no-git-check to go ahead anyway.',
+  ]);
 }
