@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli.js';
-import { databaseEngine, DATABASES, DEFAULT_DATABASE, type Database } from '../../src/databases.js';
+import { databaseEngine, DATABASES, DEFAULT_DATABASE, serverAccountName, type Database } from '../../src/databases.js';
 import { frameworkSpec, FRAMEWORKS } from '../../src/frameworks.js';
 import { buildManifest, manifestProblems } from '../../src/manifest.js';
 import { serviceDatabaseProblem, serviceNameProblem } from '../../src/naming.js';
@@ -200,12 +200,16 @@ describe.each(DATABASES)('the engine %s, in every consumer', (db: Database) => {
     for (const job of ['services', 'root']) expect(workflow.jobs[job].services[db]).toMatchObject({ image: server.image, env: server.ci.env });
   });
 
-  it('refuses its system databases as service names, and keeps its account-name limit', () => {
+  it('refuses its system databases as service names (and reserves them), and keeps its account-name limit', () => {
     if (!server) {
       expect(serviceDatabaseProblem('a'.repeat(40), db)).toBeUndefined();
       return;
     }
-    for (const name of server.systemDatabases) expect(serviceNameProblem(name)).toMatch(new RegExp(`system database of .*${engine.label}`));
+    for (const name of server.systemDatabases) {
+      expect(serviceNameProblem(name)).toMatch(new RegExp(`system database of .*${engine.label}`));
+      // Refused up front, and reserved too: the account and database would never take its name.
+      expect(serverAccountName(db, name)).toBe(`app_${name}`);
+    }
     const longest = 'a'.repeat(Math.min(server.maxUserLength, 40));
     expect(serviceDatabaseProblem(longest, db)).toBeUndefined();
     if (server.maxUserLength < 40) {
