@@ -1,17 +1,17 @@
 /**
- * Python packages the generated project depends on: the one place to bump versions.
+ * Python packages the generated project depends on: the one place to bump versions, except
+ * for what a framework or a database engine adds, which its spec holds (src/frameworks.ts,
+ * src/databases.ts) so that a new one is added in one place.
  *
  * Ranges are lower-bounded only (`name>=x.y`): each service's lock file (uv.lock) pins
  * the exact versions, and an upper bound would block security fixes. A lower bound is the
  * oldest release that has every API the generated code uses.
  */
 
-import type { DatabaseId } from './databases.js';
-import type { Framework } from './options.js';
+import { databaseEngine, type Database } from './databases.js';
+import { frameworkSpec, type Framework } from './frameworks.js';
 
-export type Database = DatabaseId;
-
-export interface PythonDependencies {
+interface PythonDependencies {
   /** `[project] dependencies` of a service's pyproject.toml. */
   dependencies: string[];
   /** `[dependency-groups] dev` of a service's pyproject.toml. */
@@ -29,36 +29,12 @@ const COMMON_DEPENDENCIES = [
   'pyjwt>=2.10',
 ];
 
-const FRAMEWORK_DEPENDENCIES: Record<Framework, string[]> = {
-  // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
-  // that the transaction is committed before the response is sent.
-  fastapi: ['fastapi>=0.121', 'uvicorn[standard]>=0.32'],
-  // 2.23 added the explicit markers the routes use (`NamedDependency`, `JSONBody`); the
-  // inferred forms they replace are deprecated and stop working in Litestar 3.
-  litestar: ['litestar>=2.23', 'uvicorn[standard]>=0.32'],
-};
-
-const DATABASE_DEPENDENCIES: Record<Database, string[]> = {
-  sqlite: ['aiosqlite>=0.20'],
-  // 0.30: wheels for Python 3.13.
-  postgres: ['asyncpg>=0.30'],
-  // aiomysql is pure Python (over PyMySQL) and speaks to MySQL 8 and MariaDB alike;
-  // cryptography is what PyMySQL needs for MySQL 8's default login, caching_sha2_password.
-  mysql: ['aiomysql>=0.2', 'cryptography>=43'],
-};
-
 /** Test tools of a service (its `dev` dependency group, with the lint tools below). */
 const SERVICE_TEST_DEPENDENCIES = [
   'pytest>=8.3',
   // 1.2: asyncio_default_test_loop_scope, set in each service's pytest configuration.
   'pytest-asyncio>=1.2',
 ];
-
-/** What the tests of one framework need besides (Litestar's test client is built in). */
-const FRAMEWORK_TEST_DEPENDENCIES: Record<Framework, string[]> = {
-  fastapi: ['asgi-lifespan>=2.1'],
-  litestar: [],
-};
 
 /** Lint tools of a service. */
 const SERVICE_LINT_DEPENDENCIES = [
@@ -87,10 +63,10 @@ const ROOT_DEV_DEPENDENCIES = [
 
 export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
   return {
-    dependencies: [...COMMON_DEPENDENCIES, ...FRAMEWORK_DEPENDENCIES[framework], ...DATABASE_DEPENDENCIES[db]],
+    dependencies: [...COMMON_DEPENDENCIES, ...frameworkSpec(framework).dependencies, ...databaseEngine(db).dependencies],
     devDependencies: [
       ...SERVICE_TEST_DEPENDENCIES,
-      ...FRAMEWORK_TEST_DEPENDENCIES[framework],
+      ...frameworkSpec(framework).testDependencies,
       ...SERVICE_LINT_DEPENDENCIES,
     ],
   };

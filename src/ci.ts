@@ -8,7 +8,7 @@ import { addServiceToDependabot, DEPENDABOT_FILE, renderDependabot } from './dep
 import type { PackageManager } from './options.js';
 import { addServiceToWorkflow, renderWorkflow, WORKFLOW_FILE, type WorkflowInput } from './workflow.js';
 
-export interface CiEdit {
+interface CiEdit {
   file: string;
   edit: (text: string) => EditResult;
 }

@@ -5,7 +5,9 @@
 import { Command, Option } from 'commander';
 import type { AddServiceFlags } from './commands/add-service.js';
 import type { CommandEnv } from './commands/create.js';
-import { DATABASES, FRAMEWORKS, PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
+import { DATABASES } from './databases.js';
+import { FRAMEWORKS } from './frameworks.js';
+import { PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
 
 const ADD_SERVICE_EXAMPLES = `
 Examples:

@@ -5,13 +5,13 @@
  */
 import { Document, isScalar, isSeq, parse, Scalar, visit, YAMLMap, type Node } from 'yaml';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
-import type { ServerContext } from './databases.js';
+import { databaseEngine, type ServerContext } from './databases.js';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 
 type ComposeService = Record<string, unknown>;
 
-export interface ComposeEntries {
+interface ComposeEntries {
   services: Array<[string, ComposeService]>;
   volumes: string[];
 }
@@ -20,7 +20,7 @@ export interface ComposeEntries {
  * Published ports listen on this machine's loopback only: a database or a service run for
  * development is not offered to the network the machine is on.
  */
-export const PUBLISHED_HOST = '127.0.0.1';
+const PUBLISHED_HOST = '127.0.0.1';
 const published = (hostPort: number, containerPort: number): string => `${PUBLISHED_HOST}:${hostPort}:${containerPort}`;
 
 /** The mode services run in inside compose, whatever their `.env` says. */
@@ -66,63 +66,18 @@ function appService(service: ServiceContext): ComposeService {
   };
 }
 
-/** Where a database container's init script is, in the service's directory. */
-export const postgresInitScript = (serviceName: string): string => `services/${serviceName}/docker/postgres-init.sh`;
-export const mysqlInitScript = (serviceName: string): string => `services/${serviceName}/docker/mysql-init.sql`;
-
-/** The variable of a PostgreSQL container that hands its init script the service's password. */
-export const POSTGRES_INIT_PASSWORD_VARIABLE = 'SERVICE_DB_PASSWORD';
-
-function postgresService(server: ServerContext, serviceName: string): ComposeService {
+/** The database container of a service, as its engine's spec describes it. */
+function databaseService(service: ServiceContext, server: ServerContext): ComposeService {
+  const spec = databaseEngine(service.db).server!.compose;
   return {
     image: server.image,
-    environment: {
-      // The image's superuser, for administration; the service gets its own role.
-      POSTGRES_USER: server.superuser,
-      POSTGRES_PASSWORD: fromRootEnv(server.rootPasswordVariable),
-      // Read by the init script, which creates the service's role with it.
-      [POSTGRES_INIT_PASSWORD_VARIABLE]: fromRootEnv(server.passwordVariable),
-    },
+    environment: spec.environment(server, fromRootEnv),
     ports: [published(server.hostPort, server.containerPort)],
     volumes: [
-      `${server.host}-data:/var/lib/postgresql/data`,
-      // Creates the service's role and its database, owned by that role.
-      `./${postgresInitScript(serviceName)}:/docker-entrypoint-initdb.d/10-service-role.sh:ro`,
+      `${server.host}-data:${spec.dataPath}`,
+      `./services/${service.name}/${spec.initScript.file}:/docker-entrypoint-initdb.d/${spec.initScript.runAs}:ro`,
     ],
-    healthcheck: {
-      // TCP on 127.0.0.1: the image's first-start setup listens on a socket only, so the
-      // container is healthy once the init script has created the service's role.
-      test: ['CMD-SHELL', `pg_isready --host=127.0.0.1 --username=${server.user} --dbname=${server.name}`],
-      interval: '5s',
-      timeout: '3s',
-      retries: 20,
-    },
-    restart: 'unless-stopped',
-  };
-}
-
-function mysqlService(server: ServerContext, serviceName: string): ComposeService {
-  return {
-    image: server.image,
-    environment: {
-      MYSQL_DATABASE: server.name,
-      MYSQL_USER: server.user,
-      MYSQL_PASSWORD: fromRootEnv(server.passwordVariable),
-      MYSQL_ROOT_PASSWORD: fromRootEnv(server.rootPasswordVariable),
-    },
-    ports: [published(server.hostPort, server.containerPort)],
-    volumes: [
-      `${server.host}-data:/var/lib/mysql`,
-      // Lets the service's account create the throwaway databases its tests use.
-      `./${mysqlInitScript(serviceName)}:/docker-entrypoint-initdb.d/10-test-grants.sql:ro`,
-    ],
-    healthcheck: {
-      // TCP on 127.0.0.1: the image's first-start setup listens on a socket only.
-      test: ['CMD', 'mysqladmin', 'ping', '--host=127.0.0.1', '--silent'],
-      interval: '5s',
-      timeout: '3s',
-      retries: 30,
-    },
+    healthcheck: { test: spec.healthcheck(server), interval: '5s', timeout: '3s', retries: spec.retries },
     restart: 'unless-stopped',
   };
 }
@@ -131,10 +86,9 @@ function mysqlService(server: ServerContext, serviceName: string): ComposeServic
 export function composeEntries(service: ServiceContext): ComposeEntries {
   const server = service.database.server;
   if (!server) return { services: [[service.name, appService(service)]], volumes: [`${service.name}-data`] };
-  const database = service.db === 'mysql' ? mysqlService(server, service.name) : postgresService(server, service.name);
   return {
     services: [
-      [server.host, database],
+      [server.host, databaseService(service, server)],
       [service.name, appService(service)],
     ],
     volumes: [`${server.host}-data`],

@@ -3,10 +3,11 @@
  * free of logic: they print values and loop over services, nothing else.
  */
 import { randomBytes } from 'node:crypto';
-import { databaseContext, newDatabaseSecrets, nextDatabasePort, type DatabaseContext, type DatabaseSecrets } from './databases.js';
+import { databaseContext, newDatabaseSecrets, nextDatabasePort, type Database, type DatabaseContext, type DatabaseSecrets } from './databases.js';
+import type { Framework } from './frameworks.js';
 import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
 import { envPrefix, pluralize, serviceDistribution, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
-import type { CreateAnswers, Database, Framework, PackageManager } from './options.js';
+import type { CreateAnswers, PackageManager } from './options.js';
 import { FIRST_PORT, reproduceCommand } from './options.js';
 
 export const GENERATOR_NAME = 'create-layered-backend';
@@ -14,7 +15,7 @@ export const MANIFEST_FILE = '.layered-backend.json';
 /** Port every service listens on inside its container. */
 export const CONTAINER_PORT = 8000;
 
-export interface EntityContext {
+interface EntityContext {
   module: string;
   className: string;
   plural: string;
@@ -24,7 +25,7 @@ export interface EntityContext {
   labelPlural: string;
 }
 
-export interface PeerContext {
+interface PeerContext {
   name: string;
   module: string;
   envPrefix: string;
@@ -108,12 +109,21 @@ export function entityContext(entity: string): EntityContext {
   };
 }
 
+/**
+ * The fields a service's name derives, computed here only: the templates and the peers'
+ * settings use them, the manifest records them, and a manifest read from disk must agree
+ * with them. (What its entity derives is entityContext's.)
+ */
+export const derivedFromName = (name: string): { module: string; envPrefix: string } => ({
+  module: toSnake(name),
+  envPrefix: envPrefix(name),
+});
+
 /** How other services reach `record`: on this machine, and inside docker compose. */
 export function peerContext(record: Pick<ServiceRecord, 'name' | 'port'>): PeerContext {
   return {
     name: record.name,
-    module: toSnake(record.name),
-    envPrefix: envPrefix(record.name),
+    ...derivedFromName(record.name),
     port: record.port,
     url: `http://127.0.0.1:${record.port}`,
     composeUrl: `http://${record.name}:${CONTAINER_PORT}`,
@@ -123,16 +133,16 @@ export function peerContext(record: Pick<ServiceRecord, 'name' | 'port'>): PeerC
 const peersJson = (peers: PeerContext[], url: (peer: PeerContext) => string): string =>
   JSON.stringify(Object.fromEntries(peers.map((peer) => [peer.name, url(peer)])));
 
-export interface ProjectSettings {
+interface ProjectSettings {
   projectName: string;
   pythonVersion: string;
   packageManager: PackageManager;
 }
 
 /** A fresh secret per service: 32 random bytes, hex encoded. */
-export const newSecret = (): string => randomBytes(32).toString('hex');
+const newSecret = (): string => randomBytes(32).toString('hex');
 
-export interface ServiceSecrets {
+interface ServiceSecrets {
   secretKey: string;
   containerSecretKey: string;
   database: DatabaseSecrets;
@@ -150,9 +160,8 @@ export function serviceContext(
   project: ProjectSettings,
   secrets: ServiceSecrets = newServiceSecrets(),
 ): ServiceContext {
-  const module = toSnake(record.name);
+  const { module, envPrefix: prefix } = derivedFromName(record.name);
   const peers = all.filter((other) => other.name !== record.name).map(peerContext);
-  const prefix = envPrefix(record.name);
   const database = databaseContext(record.db, { name: record.name, module, envPrefix: prefix }, record.dbPort, secrets.database);
   return {
     name: record.name,
@@ -180,10 +189,10 @@ export function serviceContext(
   };
 }
 
-export const libsDistribution = (projectName: string): string =>
+const libsDistribution = (projectName: string): string =>
   `${toKebab(projectName.replace(/[^a-z0-9_-]/g, '-'))}-shared-libs`;
 
-export const rootDistribution = (projectName: string): string =>
+const rootDistribution = (projectName: string): string =>
   `${toKebab(projectName.replace(/[^a-z0-9_-]/g, '-'))}-tooling`;
 
 /**

@@ -1,14 +1,43 @@
 /**
- * What each database choice means for a generated service: its driver, its URL outside and
- * inside Docker, the container that serves it. Templates get these as plain values.
+ * The database engines a service can run on, and everything each one means for a generated
+ * service: its label and prompt hint, its driver and Python dependencies, its template
+ * layers, its container in compose and in CI, the names its server keeps for itself. This
+ * module is the only place that names an engine: every other module reads these specs, so
+ * adding an engine is one entry of DATABASE_ENGINES plus its overlay in templates/service/.
  */
 import { randomBytes } from 'node:crypto';
 
-export const DATABASE_IDS = ['sqlite', 'postgres', 'mysql'] as const;
-export type DatabaseId = (typeof DATABASE_IDS)[number];
+/** A database container of one engine, as compose runs it for one service. */
+interface ComposeSpec {
+  /**
+   * The container's environment. `secret(variable)` is the value compose reads from the root
+   * `.env` (the passwords: never written into docker-compose.yml).
+   */
+  environment(server: ServerContext, secret: (variable: string) => string): Record<string, string>;
+  /** Where the image keeps its data: a named volume per service. */
+  dataPath: string;
+  /**
+   * The service's script (under services/<name>/) that the image runs on its first start,
+   * and the name it runs under in /docker-entrypoint-initdb.d/.
+   */
+  initScript: { file: string; runAs: string };
+  /** The healthcheck command; the container is healthy once the service's account works. */
+  healthcheck(server: ServerContext): string[];
+  retries: number;
+}
 
+/** A throwaway server of one engine, as a service container of a CI job. */
+interface CiSpec {
+  env: Readonly<Record<string, string>>;
+  health: string;
+  /** URL of its admin account, which may create the databases the tests create. */
+  url: string;
+  /** The variable the generated tests read that URL from (`TEST_POSTGRES_URL`). */
+  urlVariable: string;
+}
+
+/** What an engine with a server (a container of its own per service) needs besides. */
 interface ServerSpec {
-  label: string;
   /** The server's superuser, which the image creates; the service never uses it. */
   superuser: string;
   /**
@@ -16,42 +45,166 @@ interface ServerSpec {
    * whose name is one of them gets `app_<name>` for its account and database instead.
    */
   reserved: RegExp;
-  /** Longest account name the server accepts. */
+  /**
+   * Its system databases: refused as service names, since the service's database would be
+   * named after the service and take over (or fail to create) one the server needs.
+   */
+  systemDatabases: readonly string[];
+  /** Longest account name the server accepts: the service's account is named after it. */
   maxUserLength: number;
-  /** SQLAlchemy URL scheme, with the async driver. */
-  scheme: string;
   /** Official image, pinned to a major version. */
   image: string;
   containerPort: number;
   /** Host ports handed out to this engine's containers, one per service, from here up. */
   firstHostPort: number;
+  compose: ComposeSpec;
+  ci: CiSpec;
 }
 
-const SERVERS: Record<Exclude<DatabaseId, 'sqlite'>, ServerSpec> = {
-  postgres: {
-    label: 'PostgreSQL',
-    superuser: 'postgres',
-    // `pg_` is the prefix of the server's predefined roles; CREATE ROLE refuses it.
-    reserved: /^(postgres|template0|template1|public|pg_.*)$/,
-    maxUserLength: 63,
-    scheme: 'postgresql+asyncpg',
-    image: 'postgres:17',
-    containerPort: 5432,
-    firstHostPort: 5433,
-  },
-  mysql: {
-    label: 'MySQL',
-    superuser: 'root',
-    reserved: /^(root|mysql|sys|information_schema|performance_schema)$/,
-    maxUserLength: 32,
-    scheme: 'mysql+aiomysql',
-    image: 'mysql:8.4',
-    containerPort: 3306,
-    firstHostPort: 3307,
-  },
-};
+export interface DatabaseEngine {
+  /** The value of `--db` and of `@<db>` in `--services`, and the name of its overlay. */
+  id: string;
+  label: string;
+  /** What the database prompt says about it. */
+  hint: string;
+  /** SQLAlchemy URL scheme, with the async driver. */
+  scheme: string;
+  /** `[project] dependencies` it adds to a service: its driver. */
+  dependencies: readonly string[];
+  /** Template layers it adds after the framework's, in order; later ones win. */
+  layers: readonly string[];
+  /** Absent for an embedded engine, whose database is a file of the service. */
+  server?: ServerSpec;
+}
 
-export const databaseLabel = (db: DatabaseId): string => (db === 'sqlite' ? 'SQLite' : SERVERS[db].label);
+/** The variable of a PostgreSQL container that hands its init script the service's password. */
+export const POSTGRES_INIT_PASSWORD_VARIABLE = 'SERVICE_DB_PASSWORD';
+
+/** TCP on 127.0.0.1: the images' first-start setup listens on a socket only. */
+const LOOPBACK = '127.0.0.1';
+
+const ENGINE_LIST = [
+  {
+    id: 'sqlite',
+    label: 'SQLite',
+    hint: 'embedded, needs no server',
+    scheme: 'sqlite+aiosqlite',
+    dependencies: ['aiosqlite>=0.20'],
+    layers: ['service/sqlite'],
+  },
+  {
+    id: 'postgres',
+    label: 'PostgreSQL',
+    hint: 'asyncpg; a container per service in compose',
+    scheme: 'postgresql+asyncpg',
+    // 0.30: wheels for Python 3.13.
+    dependencies: ['asyncpg>=0.30'],
+    // What every database server shares (PostgreSQL and MySQL), then the engine's own.
+    layers: ['service/server', 'service/postgres'],
+    server: {
+      superuser: 'postgres',
+      // `pg_` is the prefix of the server's predefined roles; CREATE ROLE refuses it.
+      reserved: /^(postgres|template0|template1|public|pg_.*)$/,
+      systemDatabases: ['template0', 'template1'],
+      maxUserLength: 63,
+      image: 'postgres:17',
+      containerPort: 5432,
+      firstHostPort: 5433,
+      compose: {
+        environment: (server, secret) => ({
+          // The image's superuser, for administration; the service gets its own role.
+          POSTGRES_USER: server.superuser,
+          POSTGRES_PASSWORD: secret(server.rootPasswordVariable),
+          // Read by the init script, which creates the service's role with it.
+          [POSTGRES_INIT_PASSWORD_VARIABLE]: secret(server.passwordVariable),
+        }),
+        dataPath: '/var/lib/postgresql/data',
+        // Creates the service's role and its database, owned by that role.
+        initScript: { file: 'docker/postgres-init.sh', runAs: '10-service-role.sh' },
+        // The container is healthy once the init script has created the service's role.
+        healthcheck: (server) => ['CMD-SHELL', `pg_isready --host=${LOOPBACK} --username=${server.user} --dbname=${server.name}`],
+        retries: 20,
+      },
+      ci: {
+        env: { POSTGRES_PASSWORD: 'postgres' },
+        health: 'pg_isready -U postgres',
+        url: 'postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgres',
+        urlVariable: 'TEST_POSTGRES_URL',
+      },
+    },
+  },
+  {
+    id: 'mysql',
+    label: 'MySQL',
+    hint: 'aiomysql; MySQL 8 or MariaDB',
+    scheme: 'mysql+aiomysql',
+    // aiomysql is pure Python (over PyMySQL) and speaks to MySQL 8 and MariaDB alike;
+    // cryptography is what PyMySQL needs for MySQL 8's default login, caching_sha2_password.
+    dependencies: ['aiomysql>=0.2', 'cryptography>=43'],
+    layers: ['service/server', 'service/mysql'],
+    server: {
+      superuser: 'root',
+      reserved: /^(root|mysql|sys|information_schema|performance_schema)$/,
+      systemDatabases: ['mysql', 'information_schema', 'performance_schema'],
+      maxUserLength: 32,
+      image: 'mysql:8.4',
+      containerPort: 3306,
+      firstHostPort: 3307,
+      compose: {
+        environment: (server, secret) => ({
+          MYSQL_DATABASE: server.name,
+          MYSQL_USER: server.user,
+          MYSQL_PASSWORD: secret(server.passwordVariable),
+          MYSQL_ROOT_PASSWORD: secret(server.rootPasswordVariable),
+        }),
+        dataPath: '/var/lib/mysql',
+        // Lets the service's account create the throwaway databases its tests use.
+        initScript: { file: 'docker/mysql-init.sql', runAs: '10-test-grants.sql' },
+        healthcheck: () => ['CMD', 'mysqladmin', 'ping', `--host=${LOOPBACK}`, '--silent'],
+        retries: 30,
+      },
+      ci: {
+        env: { MYSQL_ROOT_PASSWORD: 'root' },
+        health: 'mysqladmin ping --host=127.0.0.1 --silent',
+        url: 'mysql+aiomysql://root:root@127.0.0.1:3306/mysql',
+        urlVariable: 'TEST_MYSQL_URL',
+      },
+    },
+  },
+] as const satisfies readonly DatabaseEngine[];
+
+/** The id of a database engine: `sqlite`, `postgres`, `mysql`. */
+export type Database = (typeof ENGINE_LIST)[number]['id'];
+
+/** Every engine, in the order the flags' help and the prompt list them. */
+export const DATABASES: readonly Database[] = ENGINE_LIST.map((engine) => engine.id);
+export const DEFAULT_DATABASE: Database = 'sqlite';
+
+const ENGINES: ReadonlyMap<string, DatabaseEngine> = new Map(ENGINE_LIST.map((engine) => [engine.id, engine]));
+
+export const isDatabase = (value: unknown): value is Database => typeof value === 'string' && ENGINES.has(value);
+
+export const databaseEngine = (db: Database): DatabaseEngine => ENGINES.get(db)!;
+
+export const databaseLabel = (db: Database): string => databaseEngine(db).label;
+
+/** Whether the engine runs a server, a container per service (PostgreSQL, MySQL: not SQLite). */
+export const hasServer = (db: Database): boolean => databaseEngine(db).server !== undefined;
+
+/** The engines with a server, each with its spec. */
+const serverEngines = (): Array<{ engine: DatabaseEngine; server: ServerSpec }> =>
+  [...ENGINES.values()].flatMap((engine) => (engine.server ? [{ engine, server: engine.server }] : []));
+
+/** The system databases of every engine: no service may be named like one of them. */
+export const databaseSystemNames = (): Set<string> => new Set(serverEngines().flatMap(({ server }) => server.systemDatabases));
+
+/** `MySQL or PostgreSQL`: the engines with a server, by label, as a message names them. */
+export function serverEngineLabels(): string {
+  const labels = serverEngines()
+    .map(({ engine }) => engine.label)
+    .sort();
+  return labels.length < 2 ? labels.join('') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+}
 
 /** A database server container of one service, as compose and `.env` see it. */
 export interface ServerContext {
@@ -80,7 +233,7 @@ export interface ServerContext {
 }
 
 export interface DatabaseContext {
-  id: DatabaseId;
+  id: Database;
   label: string;
   /** URL the service uses when run on the host (make run, tests): 127.0.0.1 and the published port. */
   url: string;
@@ -94,12 +247,13 @@ export interface DatabaseContext {
 /** Compose service name of the database container of a service: `users` -> `users-db`. */
 export const databaseHost = (serviceName: string): string => `${serviceName}-db`;
 
-export const newDatabasePassword = (): string => randomBytes(18).toString('base64url');
+const newDatabasePassword = (): string => randomBytes(18).toString('base64url');
 
 /** Host port of a service's database container: the next free one of its engine. */
-export function nextDatabasePort(db: DatabaseId, taken: readonly number[]): number | undefined {
-  if (db === 'sqlite') return undefined;
-  let port = SERVERS[db].firstHostPort;
+export function nextDatabasePort(db: Database, taken: readonly number[]): number | undefined {
+  const server = databaseEngine(db).server;
+  if (!server) return undefined;
+  let port = server.firstHostPort;
   while (taken.includes(port)) port++;
   return port;
 }
@@ -116,26 +270,29 @@ export const newDatabaseSecrets = (): DatabaseSecrets => ({ password: newDatabas
  * the server reserves it (a service named `postgres` or `mysql` must not get the
  * superuser's account or the system database), cut to the server's limit.
  */
-export function serverAccountName(db: Exclude<DatabaseId, 'sqlite'>, module: string): string {
-  const spec = SERVERS[db];
+export function serverAccountName(db: Database, module: string): string {
+  const spec = databaseEngine(db).server;
+  if (!spec) return module;
   const name = spec.reserved.test(module) ? `app_${module}` : module;
   return name.slice(0, spec.maxUserLength);
 }
 
 export function databaseContext(
-  db: DatabaseId,
+  db: Database,
   service: { name: string; module: string; envPrefix: string },
   hostPort: number | undefined,
   { password, rootPassword }: DatabaseSecrets,
 ): DatabaseContext {
-  if (db === 'sqlite') {
-    const url = `sqlite+aiosqlite:///./${service.module}.db`;
-    return { id: db, label: 'SQLite', url, composeUrl: `sqlite+aiosqlite:////data/${service.module}.db`, exampleUrl: url, server: undefined };
+  const engine = databaseEngine(db);
+  const spec = engine.server;
+  if (!spec) {
+    // An embedded database is a file beside the service; in compose, on its volume.
+    const url = `${engine.scheme}:///./${service.module}.db`;
+    return { id: db, label: engine.label, url, composeUrl: `${engine.scheme}:////data/${service.module}.db`, exampleUrl: url, server: undefined };
   }
-  const spec = SERVERS[db];
   const account = serverAccountName(db, service.module);
   const server: ServerContext = {
-    label: spec.label,
+    label: engine.label,
     image: spec.image,
     host: databaseHost(service.name),
     containerPort: spec.containerPort,
@@ -150,10 +307,10 @@ export function databaseContext(
     rootPasswordVariable: `${service.envPrefix}DB_ROOT_PASSWORD`,
   };
   const url = (password: string, host: string, port: number) =>
-    `${spec.scheme}://${server.user}:${password}@${host}:${port}/${server.name}`;
+    `${engine.scheme}://${server.user}:${password}@${host}:${port}/${server.name}`;
   return {
     id: db,
-    label: spec.label,
+    label: engine.label,
     url: url(password, '127.0.0.1', server.hostPort),
     composeUrl: url(`\${${server.passwordVariable}:?set it in .env}`, server.host, server.containerPort),
     exampleUrl: url('change-me', '127.0.0.1', server.hostPort),

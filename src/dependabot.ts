@@ -14,10 +14,10 @@ type Update = Record<string, unknown>;
 const WEEKLY = { interval: 'weekly' };
 
 /** Dependabot's name of a project's Python package manager (uv updates uv.lock too). */
-export const pythonEcosystem = (packageManager: PackageManager): string => (packageManager === 'uv' ? 'uv' : 'pip');
+const pythonEcosystem = (packageManager: PackageManager): string => (packageManager === 'uv' ? 'uv' : 'pip');
 
 /** The entries of one service: its Python dependencies and its Dockerfile's base image. */
-export function serviceUpdates(name: string, packageManager: PackageManager): Update[] {
+function serviceUpdates(name: string, packageManager: PackageManager): Update[] {
   const directory = `/services/${name}`;
   return [
     { 'package-ecosystem': pythonEcosystem(packageManager), directory, schedule: WEEKLY },
@@ -25,7 +25,7 @@ export function serviceUpdates(name: string, packageManager: PackageManager): Up
   ];
 }
 
-export function dependabotData(packageManager: PackageManager, services: ReadonlyArray<{ name: string }>): Record<string, unknown> {
+function dependabotData(packageManager: PackageManager, services: ReadonlyArray<{ name: string }>): Record<string, unknown> {
   return {
     version: 2,
     updates: [

@@ -1,24 +1,19 @@
 /**
  * The manifest at the project root records the generator version and every answer, per
- * service. `add-service` reads it; the generated root tests and tooling read its service list.
+ * service. `add-service` finds the project by it and reads it, checked; the generated root
+ * tests and tooling read its service list.
  */
-import { GENERATOR_NAME, type ServiceRecord } from './context.js';
-import { entityNameProblem, envPrefix, projectNameProblem, serviceNameProblem, toSnake } from './naming.js';
-import { entityContext } from './context.js';
-import {
-  DATABASES,
-  FRAMEWORKS,
-  isHostPort,
-  PACKAGE_MANAGERS,
-  PORT_RANGE,
-  validatePython,
-  type CreateAnswers,
-  type Database,
-  type Framework,
-  type PackageManager,
-} from './options.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE } from './compose.js';
+import { derivedFromName, entityContext, GENERATOR_NAME, MANIFEST_FILE, type ServiceRecord } from './context.js';
+import { databaseLabel, DATABASES, hasServer, isDatabase, type Database } from './databases.js';
+import { UsageError } from './errors.js';
+import { FRAMEWORKS, type Framework } from './frameworks.js';
+import { entityNameProblem, projectNameProblem, serviceNameProblem } from './naming.js';
+import { isHostPort, PACKAGE_MANAGERS, PORT_RANGE, validatePython, type CreateAnswers, type PackageManager } from './options.js';
 
-export interface ManifestService extends ServiceRecord {
+interface ManifestService extends ServiceRecord {
   module: string;
   envPrefix: string;
   routePath: string;
@@ -39,8 +34,7 @@ export interface Manifest {
 export function manifestService(record: ServiceRecord): ManifestService {
   return {
     name: record.name,
-    module: toSnake(record.name),
-    envPrefix: envPrefix(record.name),
+    ...derivedFromName(record.name),
     entity: record.entity,
     routePath: entityContext(record.entity).routePath,
     framework: record.framework,
@@ -73,14 +67,14 @@ export const serializeManifest = (manifest: Manifest): string => `${JSON.stringi
 type FieldCheck = (value: unknown) => string | undefined;
 
 /** A value as a message shows it: JSON, on one line, cut short. */
-export function shown(value: unknown): string {
+function shown(value: unknown): string {
   if (value === undefined) return 'missing';
   const json = JSON.stringify(value) ?? String(value);
   return oneLine(json.length > 40 ? `${json.slice(0, 40)}...` : json);
 }
 
 /** Control characters (newlines, escapes, C1, line separators) escaped: a message stays one line. */
-export const oneLine = (text: string): string =>
+const oneLine = (text: string): string =>
   text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const typeName = (value: unknown): string =>
@@ -103,7 +97,7 @@ const derived = (expected: string, from: string): FieldCheck =>
 const VERSION_PATTERN = /^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
 
 /** The major version of a `1.2.3` version string, or undefined when it is not one. */
-export function majorVersion(version: string): number | undefined {
+function majorVersion(version: string): number | undefined {
   const match = VERSION_PATTERN.exec(version);
   return match ? Number(match[1]) : undefined;
 }
@@ -139,14 +133,15 @@ function serviceProblems(service: unknown, index: number): string[] {
   check('db', choice(DATABASES));
   check('port', hostPort);
   if (typeof record.name === 'string' && serviceNameProblem(record.name) === undefined) {
-    check('module', derived(toSnake(record.name), 'name'));
-    check('envPrefix', derived(envPrefix(record.name), 'name'));
+    const expected = derivedFromName(record.name);
+    check('module', derived(expected.module, 'name'));
+    check('envPrefix', derived(expected.envPrefix, 'name'));
   }
   if (typeof record.entity === 'string' && entityNameProblem(record.entity) === undefined) {
     check('routePath', derived(entityContext(record.entity).routePath, 'entity'));
   }
-  if (record.db === 'sqlite') {
-    if (record.dbPort !== undefined) problems.push(`${at}.dbPort: ${shown(record.dbPort)}, but a SQLite service has no database port`);
+  if (isDatabase(record.db) && !hasServer(record.db)) {
+    if (record.dbPort !== undefined) problems.push(`${at}.dbPort: ${shown(record.dbPort)}, but a ${databaseLabel(record.db)} service has no database port`);
   } else if (record.db !== undefined) {
     check('dbPort', hostPort);
   }
@@ -204,4 +199,103 @@ export function manifestProblems(data: unknown): string[] {
     if (own.length === 0) problems.push(...duplicateProblems(services as ManifestService[]));
   }
   return problems.map((problem) => oneLine(problem).replace(/\.$/, ''));
+}
+
+// Finding an existing project and reading its manifest, for `add-service`.
+
+/** The directory holding the manifest, walking up from `start`. */
+export function findProjectRoot(start: string): string {
+  let current = path.resolve(start);
+  for (;;) {
+    if (fs.existsSync(path.join(current, MANIFEST_FILE))) return current;
+    const parent = path.dirname(current);
+    if (parent === current) {
+      throw new UsageError(`${path.resolve(start)} is not inside a create-layered-backend project: no ${MANIFEST_FILE} there or above.`, [
+        'Run add-service from the project (or one of its folders), or point at it with --cwd <dir>.',
+      ]);
+    }
+    current = parent;
+  }
+}
+
+/** At most this many problems are listed: the message stays one readable line. */
+const SHOWN_PROBLEMS = 3;
+
+/**
+ * Read and check the manifest. A corrupted or hostile one is a UsageError naming the field,
+ * and so is one written by a newer major version of the generator, whose format this one
+ * cannot know. `retry` is the command to suggest with the newer version.
+ */
+export function readManifest(root: string, runningVersion: string, retry = 'add-service <name>'): Manifest {
+  const file = path.join(root, MANIFEST_FILE);
+  const fix = `Restore it from git (git checkout -- ${MANIFEST_FILE}) or repair it by hand.`;
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${file} cannot be read: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${oneLine((error as Error).message)}`, [fix]);
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  const written = typeof version === 'string' ? majorVersion(version) : undefined;
+  const running = majorVersion(runningVersion);
+  if (written !== undefined && running !== undefined && written > running) {
+    throw new UsageError(
+      `${file} was written by ${GENERATOR_NAME} ${version}; this is ${runningVersion}: upgrade with npx ${GENERATOR_NAME}@latest ${retry}`,
+    );
+  }
+  const problems = manifestProblems(data);
+  if (problems.length > 0) {
+    const more = problems.length > SHOWN_PROBLEMS ? ` (and ${problems.length - SHOWN_PROBLEMS} more)` : '';
+    throw new UsageError(`${file} is not a valid manifest: ${problems.slice(0, SHOWN_PROBLEMS).join('; ')}${more}.`, [fix]);
+  }
+  return data as Manifest;
+}
+
+/** Services of the manifest whose folder under services/ is gone (deleted or renamed). */
+export const missingServiceFolders = (root: string, manifest: Manifest): string[] =>
+  manifest.services.filter((service) => !fs.existsSync(path.join(root, 'services', service.name))).map((service) => service.name);
+
+/** Folders under services/ that the manifest does not list. */
+function unlistedServiceFolders(root: string, manifest: Manifest): string[] {
+  const listed = new Set(manifest.services.map((service) => service.name));
+  const dir = path.join(root, 'services');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !listed.has(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * What add-service notices about a project and works around, each as a one-line warning: a
+ * manifest found above the directory it was started from, services whose folder is gone, a
+ * missing root .env that docker compose reads database passwords from.
+ */
+export function projectWarnings(start: string, root: string, manifest: Manifest, added: { name: string; db: Database }): string[] {
+  const warnings: string[] = [];
+  if (path.resolve(start) !== root) {
+    warnings.push(`No ${MANIFEST_FILE} in ${path.resolve(start)}: using the project found above it, in ${root}.`);
+  }
+  const missing = missingServiceFolders(root, manifest);
+  if (missing.length > 0) {
+    const unlisted = unlistedServiceFolders(root, manifest).filter((name) => name !== added.name);
+    const renamed = unlisted.length > 0 ? ` (renamed? services/ holds ${unlisted.join(', ')}, which ${MANIFEST_FILE} does not list)` : '';
+    warnings.push(
+      `${missing.map((name) => `services/${name}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} listed in ${MANIFEST_FILE} but missing${renamed}: left out of the peer settings and the install; restore it or remove it from ${MANIFEST_FILE} before make test, which starts every listed service.`,
+    );
+  }
+  const withPasswords = manifest.services.filter((service) => hasServer(service.db)).map((service) => service.name);
+  if (!fs.existsSync(path.join(root, COMPOSE_ENV_FILE)) && (withPasswords.length > 0 || hasServer(added.db))) {
+    const created = hasServer(added.db) ? `it is created with the password of ${added.name} only` : 'it is not created';
+    const others = withPasswords.length > 0 ? `; docker compose also needs those of ${withPasswords.join(', ')} (see ${COMPOSE_ENV_EXAMPLE_FILE})` : '';
+    warnings.push(`The root ${COMPOSE_ENV_FILE}, where docker compose reads database passwords, is missing: ${created}${others}.`);
+  }
+  return warnings;
 }

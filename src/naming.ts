@@ -1,4 +1,5 @@
-import { databaseHost } from './databases.js';
+import { databaseEngine, databaseHost, databaseSystemNames, serverEngineLabels, type Database } from './databases.js';
+import { frameworkModules } from './frameworks.js';
 
 /**
  * Names: validation of project and service names, and the derived forms a name takes in the
@@ -15,22 +16,19 @@ const PYTHON_KEYWORDS = new Set([
 /** Names that would shadow the generated package, its folders or common Python modules. */
 const RESERVED_SERVICE_NAMES = new Set([
   'app', 'api', 'cmd', 'core', 'libs', 'services', 'tests', 'test', 'scripts', 'migrations',
-  'shared', 'shared_schemas', 'shared_utils', 'shared_config', 'alembic', 'fastapi', 'litestar',
+  'shared', 'shared_schemas', 'shared_utils', 'shared_config', 'alembic', ...frameworkModules(),
   'sqlalchemy', 'pydantic', 'httpx', 'uvicorn', 'pytest', 'typing', 'asyncio', 'logging', 'json',
   'os', 'sys', 'site', 'root', 'venv', 'node_modules',
 ]);
 
 /**
- * System databases of MySQL and PostgreSQL: a service's database, and its database user, are
- * named after the service, so a service with one of these names would take over (or fail to
+ * System databases of every engine: a service's database, and its database user, are named
+ * after the service, so a service with one of these names would take over (or fail to
  * create) a database the server keeps for itself.
  */
-const DATABASE_SYSTEM_NAMES = new Set(['mysql', 'information_schema', 'performance_schema', 'template0', 'template1']);
+const DATABASE_SYSTEM_NAMES = databaseSystemNames();
 
-/** MySQL refuses user names longer than this; a service's database user is its module name. */
-export const MYSQL_MAX_USER_LENGTH = 32;
-
-export const MAX_NAME_LENGTH = 40;
+const MAX_NAME_LENGTH = 40;
 /**
  * Entity names appear in class names and signatures of the generated code (e.g.
  * `OrderLineItemAlreadyExistsError`); beyond this length those lines outgrow the formatter's
@@ -88,16 +86,20 @@ export function serviceNameProblem(name: string): string | undefined {
     return `"${name}" clashes with a folder or package of the generated project. Try "${name}-service".`;
   }
   if (DATABASE_SYSTEM_NAMES.has(module)) {
-    return `"${name}" is the name of a system database of MySQL or PostgreSQL, and the service's database would be named after it. Try "${name}-service".`;
+    return `"${name}" is the name of a system database of ${serverEngineLabels()}, and the service's database would be named after it. Try "${name}-service".`;
   }
   return undefined;
 }
 
-/** Why the service `name` cannot run on `db`, or undefined. */
-export function serviceDatabaseProblem(name: string, db: string): string | undefined {
+/**
+ * Why the service `name` cannot run on `db`, or undefined: its database user is its module
+ * name, which must fit the engine's limit (MySQL's 32 characters is below MAX_NAME_LENGTH).
+ */
+export function serviceDatabaseProblem(name: string, db: Database): string | undefined {
   const user = toSnake(name);
-  if (db === 'mysql' && user.length > MYSQL_MAX_USER_LENGTH) {
-    return `"${name}" is ${user.length} characters long; on MySQL a service name is limited to ${MYSQL_MAX_USER_LENGTH}, the longest user name MySQL accepts (the service's database user is named after it).`;
+  const { label, server } = databaseEngine(db);
+  if (server && user.length > server.maxUserLength) {
+    return `"${name}" is ${user.length} characters long; on ${label} a service name is limited to ${server.maxUserLength}, the longest user name ${label} accepts (the service's database user is named after it).`;
   }
   return undefined;
 }

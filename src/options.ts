@@ -5,35 +5,29 @@
  */
 import path from 'node:path';
 import { UsageError } from './errors.js';
-import type { DatabaseId } from './databases.js';
+import { DATABASES, DEFAULT_DATABASE, isDatabase, type Database } from './databases.js';
+import { DEFAULT_FRAMEWORK, type Framework } from './frameworks.js';
 import { defaultEntity, entityNameProblem, projectNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem, toSnake } from './naming.js';
 
-export const FRAMEWORKS = ['fastapi', 'litestar'] as const;
-/** Databases the flags accept: each needs its overlay in templates/service/<db>/. */
-export const DATABASES = ['sqlite', 'postgres', 'mysql'] as const satisfies readonly DatabaseId[];
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Python versions offered for the Docker images; generated code also runs on 3.11. */
 export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13'] as const;
 
-export type Framework = (typeof FRAMEWORKS)[number];
-export type Database = (typeof DATABASES)[number];
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
 export const DEFAULT_DIRECTORY = 'layered-backend';
 export const DEFAULT_SERVICES = 'users,orders';
-export const DEFAULT_FRAMEWORK: Framework = 'fastapi';
-export const DEFAULT_DATABASE: Database = 'sqlite';
-export const DEFAULT_PYTHON = '3.12';
+const DEFAULT_PYTHON = '3.12';
 export const FIRST_PORT = 8001;
 /** Host ports a service or database container may be given: no privileged ones. */
-export const MIN_PORT = 1024;
-export const MAX_PORT = 65535;
+const MIN_PORT = 1024;
+const MAX_PORT = 65535;
 export const PORT_RANGE = `a whole number from ${MIN_PORT} to ${MAX_PORT}`;
 
 export const isHostPort = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= MIN_PORT && value <= MAX_PORT;
 
-export interface ServiceAnswer {
+interface ServiceAnswer {
   name: string;
   entity: string;
   db: Database;
@@ -68,7 +62,7 @@ export interface CreateFlags {
 }
 
 /** `demo` and `./apps/demo` name the project after the last path segment; `.` after cwd. */
-export function projectNameOf(directory: string, cwd: string): string {
+function projectNameOf(directory: string, cwd: string): string {
   return path.basename(path.resolve(cwd, directory));
 }
 
@@ -95,10 +89,8 @@ export function parseServices(value: string, db: Database): ServiceAnswer[] | st
     if (extraAt.length > 0) return `"${item}" has more than one "@"; write a service as name[:entity][@database].`;
     let serviceDb = db;
     if (dbPart !== undefined) {
-      if (!(DATABASES as readonly string[]).includes(dbPart)) {
-        return `"${item}": unknown database "${dbPart}"; choose one of ${DATABASES.join(', ')}.`;
-      }
-      serviceDb = dbPart as Database;
+      if (!isDatabase(dbPart)) return `"${item}": unknown database "${dbPart}"; choose one of ${DATABASES.join(', ')}.`;
+      serviceDb = dbPart;
     }
     const parts = spec.split(':');
     if (parts.length > 2) return `"${item}" has more than one ":"; write a service as name[:entity][@database].`;

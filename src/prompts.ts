@@ -5,36 +5,21 @@
  */
 import * as clack from '@clack/prompts';
 import { CancelledError } from './errors.js';
-import {
-  DEFAULT_DIRECTORY,
-  DEFAULT_SERVICES,
-  DEFAULT_DATABASE,
-  parseServices,
-  validateDirectory,
-  DATABASES,
-  type CreateFlags,
-  type Database,
-  type Framework,
-  type PackageManager,
-} from './options.js';
-import { databaseLabel } from './databases.js';
+import { DEFAULT_DIRECTORY, DEFAULT_SERVICES, parseServices, validateDirectory, type CreateFlags, type PackageManager } from './options.js';
+import { databaseEngine, DATABASES, DEFAULT_DATABASE, type Database } from './databases.js';
+import { DEFAULT_FRAMEWORK, FRAMEWORKS, frameworkSpec, type Framework } from './frameworks.js';
 import { defaultEntity, entityNameProblem } from './naming.js';
 import { INSTALL_HINTS, missingInstallTools, type ToolLookup } from './steps/tools.js';
 
-const DATABASE_HINTS: Record<Database, string> = {
-  sqlite: 'embedded, needs no server',
-  postgres: 'asyncpg; a container per service in compose',
-  mysql: 'aiomysql; MySQL 8 or MariaDB',
-};
-
-const databaseOptions = DATABASES.map((db) => ({ value: db, label: databaseLabel(db), hint: DATABASE_HINTS[db] }));
+const databaseOptions = DATABASES.map((db) => ({ value: db, label: databaseEngine(db).label, hint: databaseEngine(db).hint }));
+const frameworkOptions = FRAMEWORKS.map((framework) => ({ value: framework, label: frameworkSpec(framework).label, hint: frameworkSpec(framework).hint }));
 
 /**
  * "Which database?" and, with several services, whether they all share that choice; if not,
  * one question per service. Returns the services list with `@db` where a service differs.
  */
 async function askDatabases(services: string, setDefault: (db: Database) => void): Promise<string> {
-  const db = answered(await clack.select<Database>({ message: 'Database?', initialValue: 'sqlite', options: databaseOptions }));
+  const db = answered(await clack.select<Database>({ message: 'Database?', initialValue: DEFAULT_DATABASE, options: databaseOptions }));
   setDefault(db);
   const names = services.split(',').map((item) => item.trim()).filter(Boolean);
   if (names.length < 2) return services;
@@ -56,7 +41,7 @@ export function answered<T>(value: T, cancelled = 'Cancelled: nothing was writte
   return value as Exclude<T, symbol>;
 }
 
-export interface PromptInput {
+interface PromptInput {
   directory: string | undefined;
   flags: CreateFlags;
   /** Names of the flags the user gave explicitly (commander's option value source "cli"). */
@@ -84,7 +69,7 @@ export function packageManagerQuestion(lookup: ToolLookup): { initialValue: Pack
 }
 
 /** Why installing now cannot be offered, or undefined when it can. */
-export function installUnavailable(packageManager: PackageManager, lookup: ToolLookup): string | undefined {
+function installUnavailable(packageManager: PackageManager, lookup: ToolLookup): string | undefined {
   const missing = missingInstallTools(packageManager, lookup);
   if (missing.length === 0) return undefined;
   return `Not installing: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not on PATH (${missing
@@ -121,14 +106,7 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
 
   if (!input.given.has('framework')) {
     flags.framework = answered(
-      await clack.select<Framework>({
-        message: 'HTTP framework?',
-        initialValue: 'fastapi',
-        options: [
-          { value: 'fastapi', label: 'FastAPI', hint: 'Depends(), Pydantic everywhere' },
-          { value: 'litestar', label: 'Litestar', hint: 'Provide(), controllers' },
-        ],
-      }),
+      await clack.select<Framework>({ message: 'HTTP framework?', initialValue: DEFAULT_FRAMEWORK, options: frameworkOptions }),
     );
   }
 

@@ -23,7 +23,6 @@ export interface TaskReporter {
 }
 
 export interface Reporter {
-  readonly interactive: boolean;
   intro(title: string): void;
   step(message: string): void;
   info(message: string): void;
@@ -38,7 +37,6 @@ export interface Reporter {
 export async function clackReporter(): Promise<Reporter> {
   const clack = await import('@clack/prompts');
   return {
-    interactive: true,
     intro: (title) => clack.intro(pc.inverse(` ${title} `)),
     step: (message) => clack.log.step(message),
     info: (message) => clack.log.info(message),
@@ -61,7 +59,6 @@ export async function clackReporter(): Promise<Reporter> {
 export function plainReporter(out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Reporter {
   const print = (text: string) => out.write(`${text}\n`);
   return {
-    interactive: false,
     intro: (title) => print(pc.bold(title)),
     step: (message) => print(`${pc.green('*')} ${message}`),
     info: (message) => print(message),
@@ -85,7 +82,7 @@ export function plainReporter(out: NodeJS.WritableStream = process.stdout, err: 
 const hideSecrets = (text: string): string => text.replace(/^([A-Z0-9_]*(?:SECRET|PASSWORD)[A-Z0-9_]*)=.*$/gm, '$1=<hidden>');
 
 /** A coloured unified diff of one file's change, secrets of `.env` files hidden. */
-export async function formatDiff(file: string, before: string, after: string): Promise<string> {
+async function formatDiff(file: string, before: string, after: string): Promise<string> {
   const { createTwoFilesPatch } = await import('diff');
   const [a, b] = /(^|\/)\.env$/.test(file) ? [hideSecrets(before), hideSecrets(after)] : [before, after];
   return createTwoFilesPatch(`a/${file}`, `b/${file}`, a, b, '', '', { context: 2 })
@@ -93,4 +90,18 @@ export async function formatDiff(file: string, before: string, after: string): P
     .slice(1)
     .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? pc.green(line) : line.startsWith('-') && !line.startsWith('---') ? pc.red(line) : line))
     .join('\n');
+}
+
+/**
+ * A dry run's account of a change to an existing project: the files it would create, and
+ * a diff of each file it would change.
+ */
+export async function showChangePlan(
+  reporter: Reporter,
+  created: readonly string[],
+  modified: ReadonlyMap<string, { before: string; after: string }>,
+  relativeRoot: string,
+): Promise<void> {
+  reporter.note(created.join('\n'), `Would create ${created.length} files in ${relativeRoot}`);
+  for (const [file, { before, after }] of modified) reporter.note(await formatDiff(file, before, after), `Would change ${file}`);
 }

@@ -7,7 +7,7 @@
  */
 import { Document, isMap, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, type Node, type YAMLSeq } from 'yaml';
 import type { ServiceContext } from './context.js';
-import type { DatabaseId, ServerContext } from './databases.js';
+import { databaseEngine, type Database, type ServerContext } from './databases.js';
 import type { EditResult } from './edits.js';
 import type { PackageManager } from './options.js';
 
@@ -21,42 +21,24 @@ export const ACTIONS = {
 } as const;
 
 /** Job ids: add-service finds the jobs it edits by these. */
-export const SERVICES_JOB = 'services';
-export const ROOT_JOB = 'root';
-export const IMAGES_JOB = 'images';
+const SERVICES_JOB = 'services';
+const ROOT_JOB = 'root';
+const IMAGES_JOB = 'images';
 /** The jobs that need the database containers (services' tests, end-to-end tests). */
 const DATABASE_JOBS = [SERVICES_JOB, ROOT_JOB];
 
-type ServerDatabase = Exclude<DatabaseId, 'sqlite'>;
-
 /**
- * How the workflow reaches each engine: a throwaway server in a service container, whose
- * admin account may create databases (the tests create one per run). Not a secret: it
- * lives as long as the job.
+ * How the workflow reaches an engine (its spec's `ci`): a throwaway server in a service
+ * container, whose admin account may create databases (the tests create one per run). Not a
+ * secret: it lives as long as the job. Only engines with a server are asked.
  */
-const CI_SERVERS: Record<ServerDatabase, { env: Record<string, string>; health: string; url: string; urlVariable: string }> = {
-  postgres: {
-    env: { POSTGRES_PASSWORD: 'postgres' },
-    health: 'pg_isready -U postgres',
-    url: 'postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgres',
-    urlVariable: 'TEST_POSTGRES_URL',
-  },
-  mysql: {
-    env: { MYSQL_ROOT_PASSWORD: 'root' },
-    health: 'mysqladmin ping --host=127.0.0.1 --silent',
-    url: 'mysql+aiomysql://root:root@127.0.0.1:3306/mysql',
-    urlVariable: 'TEST_MYSQL_URL',
-  },
-};
-
-/** The variable naming an engine's test server (what the generated tests read). */
-export const testUrlVariable = (db: ServerDatabase): string => CI_SERVERS[db].urlVariable;
+const ciServer = (db: Database) => databaseEngine(db).server!.ci;
 
 type Json = Record<string, unknown>;
 
 /** The service container of one engine, with the image compose uses for it. */
-export function databaseContainer(db: ServerDatabase, server: Pick<ServerContext, 'image' | 'containerPort'>): Json {
-  const spec = CI_SERVERS[db];
+function databaseContainer(db: Database, server: Pick<ServerContext, 'image' | 'containerPort'>): Json {
+  const spec = ciServer(db);
   return {
     image: server.image,
     env: spec.env,
@@ -67,17 +49,17 @@ export function databaseContainer(db: ServerDatabase, server: Pick<ServerContext
 }
 
 /** The engines with a server the services of a project use, each with its first service's server. */
-export function projectServers(services: readonly ServiceContext[]): Map<ServerDatabase, ServerContext> {
-  const servers = new Map<ServerDatabase, ServerContext>();
+function projectServers(services: readonly ServiceContext[]): Map<Database, ServerContext> {
+  const servers = new Map<Database, ServerContext>();
   for (const service of services) {
     const server = service.database.server;
-    if (server && service.db !== 'sqlite' && !servers.has(service.db)) servers.set(service.db, server);
+    if (server && !servers.has(service.db)) servers.set(service.db, server);
   }
   return servers;
 }
 
 /** A matrix entry of the services job. */
-export const matrixEntry = (service: Pick<ServiceContext, 'name' | 'db'>): Json => ({ service: service.name, database: service.db });
+const matrixEntry = (service: Pick<ServiceContext, 'name' | 'db'>): Json => ({ service: service.name, database: service.db });
 
 function setupSteps(packageManager: PackageManager, python: string): Json[] {
   const checkout = { uses: ACTIONS.checkout, with: { 'persist-credentials': false } };
@@ -96,7 +78,7 @@ function setupSteps(packageManager: PackageManager, python: string): Json[] {
   ];
 }
 
-const containers = (servers: Map<ServerDatabase, ServerContext>): Json =>
+const containers = (servers: Map<Database, ServerContext>): Json =>
   Object.fromEntries([...servers].map(([db, server]) => [db, databaseContainer(db, server)]));
 
 export interface WorkflowInput {
@@ -106,7 +88,7 @@ export interface WorkflowInput {
 }
 
 /** The workflow of a project, as plain data. */
-export function workflowData({ packageManager, pythonVersion, services }: WorkflowInput): Json {
+function workflowData({ packageManager, pythonVersion, services }: WorkflowInput): Json {
   const servers = projectServers(services);
   const setup = setupSteps(packageManager, pythonVersion);
   const withDatabases = servers.size > 0 ? { services: containers(servers) } : {};
@@ -119,7 +101,7 @@ export function workflowData({ packageManager, pythonVersion, services }: Workfl
     env: {
       // Database tests fail instead of skipping when their server is missing.
       REQUIRE_DB: '1',
-      ...Object.fromEntries([...servers.keys()].map((db) => [CI_SERVERS[db].urlVariable, CI_SERVERS[db].url])),
+      ...Object.fromEntries([...servers.keys()].map((db) => [ciServer(db).urlVariable, ciServer(db).url])),
     },
     jobs: {
       [SERVICES_JOB]: {
@@ -214,7 +196,7 @@ export function addServiceToWorkflow(text: string, service: ServiceContext): Edi
   if (!listed) include.add(doc.createNode(matrixEntry(service), { aliasDuplicateObjects: false }));
 
   const server = service.database.server;
-  if (server && service.db !== 'sqlite') {
+  if (server) {
     const db = service.db;
     for (const job of DATABASE_JOBS) {
       if (!isMap(doc.getIn(['jobs', job]))) return { ok: false, reason: `it has no "${job}" job` };
@@ -226,7 +208,8 @@ export function addServiceToWorkflow(text: string, service: ServiceContext): Edi
     const env = doc.get('env');
     if (env !== undefined && !isMap(env)) return { ok: false, reason: 'its top-level "env" is not a mapping' };
     if (env === undefined) doc.set('env', doc.createNode({}));
-    if (!doc.hasIn(['env', CI_SERVERS[db].urlVariable])) doc.setIn(['env', CI_SERVERS[db].urlVariable], CI_SERVERS[db].url);
+    const { url, urlVariable } = ciServer(db);
+    if (!doc.hasIn(['env', urlVariable])) doc.setIn(['env', urlVariable], url);
   }
   return { ok: true, text: doc.toString(STRINGIFY) };
 }

@@ -8,25 +8,33 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
 import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEnvLines, composeHostPorts } from '../compose.js';
-import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
-import { databaseLabel, nextDatabasePort } from '../databases.js';
+import { derivedFromName, MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type ServiceRecord } from '../context.js';
+import { databaseLabel, DEFAULT_DATABASE, nextDatabasePort, type Database } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
 import { ciEdits } from '../ci.js';
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { recoverInterruptedApply } from '../journal.js';
-import { LOCK_FILE, withProjectLock } from '../lock.js';
-import { manifestService, serializeManifest, type Manifest } from '../manifest.js';
-import { defaultEntity, entityNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem, toSnake } from '../naming.js';
-import { FIRST_PORT, isHostPort, PORT_RANGE, shellQuote, type Database } from '../options.js';
+import { withProjectLock } from '../lock.js';
+import {
+  findProjectRoot,
+  manifestService,
+  missingServiceFolders,
+  projectWarnings,
+  readManifest,
+  serializeManifest,
+  type Manifest,
+} from '../manifest.js';
+import { defaultEntity, entityNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem } from '../naming.js';
+import { FIRST_PORT, isHostPort, PORT_RANGE, shellQuote } from '../options.js';
 import { renderService } from '../render/project.js';
 import { packagedTemplates } from '../render/templates.js';
-import { findProjectRoot, missingServiceFolders, projectWarnings, readManifest } from '../project.js';
 import { projectInstallTargets, runInstallTargets, serviceInstallTarget, type InstallTarget } from '../steps/install.js';
 import { testProject } from '../steps/test.js';
+import { assertNoUncommittedChanges } from '../steps/git.js';
 import { assertInstallTools } from '../steps/tools.js';
 import type { CommandEnv } from './create.js';
-import { formatDiff } from '../ui.js';
+import { showChangePlan } from '../ui.js';
 
 export interface AddServiceFlags {
   entity?: string;
@@ -40,7 +48,7 @@ export interface AddServiceFlags {
   yes?: boolean;
 }
 
-export interface AddServiceAnswers {
+interface AddServiceAnswers {
   name: string;
   entity: string;
   db: Database;
@@ -48,10 +56,10 @@ export interface AddServiceAnswers {
 }
 
 /** Why `name` cannot be added to this project, or undefined. */
-export function newServiceNameProblem(name: string, manifest: Manifest, root: string): string | undefined {
+function newServiceNameProblem(name: string, manifest: Manifest, root: string): string | undefined {
   const problem = serviceNameProblem(name);
   if (problem) return problem;
-  const module = toSnake(name);
+  const { module } = derivedFromName(name);
   const existing = manifest.services.find((service) => service.name === name || service.module === module);
   if (existing) {
     return existing.name === name
@@ -68,7 +76,7 @@ export function newServiceNameProblem(name: string, manifest: Manifest, root: st
  * Host ports already taken, each with what takes it: the manifest's services and their
  * databases, then every port docker-compose.yml publishes (services added by hand too).
  */
-export function portsInUse(root: string, manifest: Manifest): Map<number, string> {
+function portsInUse(root: string, manifest: Manifest): Map<number, string> {
   const taken = new Map<number, string>();
   for (const service of manifest.services) {
     taken.set(service.port, service.name);
@@ -99,7 +107,7 @@ function nextPort(manifest: Manifest, taken: ReadonlyMap<number, string>): numbe
 
 
 /** Step 1: the answers, from flags and, in a terminal, prompts for what they left open. */
-export async function gatherAddAnswers(
+async function gatherAddAnswers(
   name: string,
   flags: AddServiceFlags,
   manifest: Manifest,
@@ -111,12 +119,12 @@ export async function gatherAddAnswers(
   let { entity, db } = flags;
   if (interactive) {
     const { askAddServiceQuestions } = await import('../prompts.js');
-    ({ entity, db } = await askAddServiceQuestions({ name, entity, db, projectDb: manifest.db ?? 'sqlite' }));
+    ({ entity, db } = await askAddServiceQuestions({ name, entity, db, projectDb: manifest.db ?? DEFAULT_DATABASE }));
   }
   entity ??= defaultEntity(name);
   const entityProblem = entityNameProblem(entity);
   if (entityProblem) throw new UsageError(entityProblem);
-  db ??= manifest.db ?? 'sqlite';
+  db ??= manifest.db ?? DEFAULT_DATABASE;
   const databaseProblem = serviceDatabaseProblem(name, db);
   if (databaseProblem) throw new UsageError(databaseProblem);
   const taken = portsInUse(root, manifest);
@@ -222,30 +230,11 @@ function installTargetsFor(root: string, manifest: Manifest): InstallTarget[] {
   ];
 }
 
-/** Uncommitted changes in the project's git working tree, or [] (also when not in git). */
-async function uncommittedChanges(root: string): Promise<string[]> {
-  // Our own lock file is there while this run holds it; it is not a change of the user's.
-  const args = ['status', '--porcelain', '--', '.', `:(exclude)${LOCK_FILE}`];
-  const { execa } = await import('execa');
-  const status = await execa('git', args, { cwd: root, reject: false, stdin: 'ignore' }).catch(() => undefined);
-  if (!status || status.exitCode !== 0) return [];
-  return status.stdout.split('\n').filter(Boolean);
-}
-
 /** Read the project, ask, plan and apply, holding the project lock. Undefined after a dry run. */
 async function changeProject(name: string, flags: AddServiceFlags, env: CommandEnv, start: string, root: string) {
   const { reporter } = env;
   const manifest = readManifest(root, env.version, `add-service ${shellQuote(name)}`);
-  if (flags.gitCheck && !flags.dryRun) {
-    const dirty = await uncommittedChanges(root);
-    if (dirty.length > 0) {
-      throw new UsageError('The project has uncommitted changes; commit or stash them first, so that this change can be seen and undone on its own.', [
-        ...dirty.slice(0, 10).map((line) => `  ${line}`),
-        ...(dirty.length > 10 ? [`  ... and ${dirty.length - 10} more`] : []),
-        'Or pass --no-git-check to go ahead anyway.',
-      ]);
-    }
-  }
+  if (flags.gitCheck && !flags.dryRun) await assertNoUncommittedChanges(root);
   const answers = await gatherAddAnswers(name, flags, manifest, root, env.interactive);
   for (const warning of projectWarnings(start, root, manifest, answers)) reporter.warn(warning);
   const missingFolders = missingServiceFolders(root, manifest);
@@ -257,8 +246,7 @@ async function changeProject(name: string, flags: AddServiceFlags, env: CommandE
   const relativeRoot = path.relative(env.cwd, root) || '.';
   const created = [...planned.change.create.keys()].sort();
   if (flags.dryRun) {
-    reporter.note(created.join('\n'), `Would create ${created.length} files in ${relativeRoot}`);
-    for (const [file, { before, after }] of planned.change.modify) reporter.note(await formatDiff(file, before, after), `Would change ${file}`);
+    await showChangePlan(reporter, created, planned.change.modify, relativeRoot);
     reporter.outro('Dry run: nothing was changed.');
     return;
   }

@@ -18,7 +18,7 @@ import { testProject } from '../steps/test.js';
 import { assertInstallTools, onPath } from '../steps/tools.js';
 import type { Reporter } from '../ui.js';
 
-export interface CreateInput {
+interface CreateInput {
   directory: string | undefined;
   flags: CreateFlags;
   given: ReadonlySet<string>;
@@ -33,7 +33,7 @@ export interface CommandEnv {
 }
 
 /** Step 1: the answers, from flags and (in a terminal) prompts. */
-export async function gatherAnswers(input: CreateInput, env: CommandEnv): Promise<CreateAnswers> {
+async function gatherAnswers(input: CreateInput, env: CommandEnv): Promise<CreateAnswers> {
   const uvAvailable = input.flags.packageManager ? input.flags.packageManager === 'uv' : onPath('uv');
   let { directory, flags } = input;
   if (env.interactive) {

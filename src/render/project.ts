@@ -5,22 +5,23 @@ import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, renderCompose
 import type { ProjectContext, ServiceContext } from '../context.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
+import { databaseEngine } from '../databases.js';
+import { frameworkSpec } from '../frameworks.js';
 import { mergeInto, type Plan } from './plan.js';
 import { renderCiFiles } from '../ci.js';
 import { packagedTemplates, renderLayers, type TemplateSet } from './templates.js';
 
 /**
- * The layers a service is rendered from, in order: base, framework overlay, what every
- * database server shares (PostgreSQL and MySQL, not SQLite), the database overlay.
+ * The layers a service is rendered from, in order: base, the framework's, the database
+ * engine's (for an engine with a server: what every server shares, then its own overlay).
  */
 export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'>): string[] => [
   'service/base',
-  `service/${service.framework}`,
-  ...(service.db === 'sqlite' ? [] : ['service/server']),
-  `service/${service.db}`,
+  ...frameworkSpec(service.framework).layers,
+  ...databaseEngine(service.db).layers,
 ];
 
-export const servicePath = (service: Pick<ServiceContext, 'name'>): string => `services/${service.name}`;
+const servicePath = (service: Pick<ServiceContext, 'name'>): string => `services/${service.name}`;
 
 /** One service's files, with paths relative to the project root. */
 export function renderService(service: ServiceContext, templates: TemplateSet = packagedTemplates()): Plan {

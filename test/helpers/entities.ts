@@ -14,7 +14,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Database, Framework } from '../../src/options.js';
+import type { Database } from '../../src/databases.js';
+import type { Framework } from '../../src/frameworks.js';
 import { entityContext, newServiceSecrets, serviceContext, type ServiceRecord } from '../../src/context.js';
 import { renderService } from '../../src/render/project.js';
 

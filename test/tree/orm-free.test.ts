@@ -6,7 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { DATABASES, FRAMEWORKS } from '../../src/options.js';
+import { DATABASES } from '../../src/databases.js';
+import { FRAMEWORKS } from '../../src/frameworks.js';
 import type { Plan } from '../../src/render/plan.js';
 import { planFor } from '../helpers/plan.js';
 

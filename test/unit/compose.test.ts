@@ -10,14 +10,13 @@ import {
   CONTAINER_ENVIRONMENT,
   composeEntries,
   composeHostPorts,
-  POSTGRES_INIT_PASSWORD_VARIABLE,
   renderCompose,
   renderComposeEnv,
 } from '../../src/compose.js';
 import { projectContext } from '../../src/context.js';
-import { serverAccountName } from '../../src/databases.js';
+import { POSTGRES_INIT_PASSWORD_VARIABLE, serverAccountName } from '../../src/databases.js';
 import { resolveFromFlags } from '../../src/options.js';
-import { readManifest } from '../../src/project.js';
+import { readManifest } from '../../src/manifest.js';
 import { planFor, TEST_VERSION } from '../helpers/plan.js';
 import { toolAvailable } from '../helpers/tools.js';
 

@@ -9,10 +9,9 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { entityContext, serviceRecords } from '../../src/context.js';
 import { UsageError } from '../../src/errors.js';
-import { buildManifest, manifestProblems, serializeManifest } from '../../src/manifest.js';
+import { buildManifest, manifestProblems, readManifest, serializeManifest } from '../../src/manifest.js';
 import { entityNameProblem, envPrefix, projectNameProblem, serviceNameProblem, toSnake } from '../../src/naming.js';
 import { resolveFromFlags, validatePython } from '../../src/options.js';
-import { readManifest } from '../../src/project.js';
 
 const answers = resolveFromFlags('shop', { services: 'users,orders@postgres', install: false, test: false, git: false }, { cwd: '/tmp', uvAvailable: true });
 const generated = () => JSON.parse(serializeManifest(buildManifest(answers, serviceRecords(answers), '1.4.2')));

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectContext, serviceRecords } from '../../src/context.js';
 import { buildManifest } from '../../src/manifest.js';
-import { FRAMEWORKS, resolveFromFlags } from '../../src/options.js';
+import { FRAMEWORKS } from '../../src/frameworks.js';
+import { resolveFromFlags } from '../../src/options.js';
 import { renderProject } from '../../src/render/project.js';
 import { diskTemplates, precompiledTemplates, templatesRoot } from '../../src/render/templates.js';
 

@@ -1,0 +1,61 @@
+/**
+ * The HTTP frameworks a project can be built on, and what each means for a generated
+ * service: its label and prompt hint, its Python dependencies, its template layer. This
+ * module is the only place that names a framework: adding one is one entry of
+ * FRAMEWORK_SPECS plus its overlay in templates/service/.
+ */
+
+export interface FrameworkSpec {
+  /** The value of `--framework`, and the name of its overlay. */
+  id: string;
+  label: string;
+  /** What the framework prompt says about it. */
+  hint: string;
+  /** Its import name: no service may be named like it and shadow it. */
+  module: string;
+  /** `[project] dependencies` it adds to a service. */
+  dependencies: readonly string[];
+  /** What its tests need besides the common test tools. */
+  testDependencies: readonly string[];
+  /** Template layers it adds after service/base, in order; later ones win. */
+  layers: readonly string[];
+}
+
+const FRAMEWORK_SPECS = [
+  {
+    id: 'fastapi',
+    label: 'FastAPI',
+    hint: 'Depends(), Pydantic everywhere',
+    module: 'fastapi',
+    // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
+    // that the transaction is committed before the response is sent.
+    dependencies: ['fastapi>=0.121', 'uvicorn[standard]>=0.32'],
+    testDependencies: ['asgi-lifespan>=2.1'],
+    layers: ['service/fastapi'],
+  },
+  {
+    id: 'litestar',
+    label: 'Litestar',
+    hint: 'Provide(), controllers',
+    module: 'litestar',
+    // 2.23 added the explicit markers the routes use (`NamedDependency`, `JSONBody`); the
+    // inferred forms they replace are deprecated and stop working in Litestar 3.
+    dependencies: ['litestar>=2.23', 'uvicorn[standard]>=0.32'],
+    // Its test client is built in.
+    testDependencies: [],
+    layers: ['service/litestar'],
+  },
+] as const satisfies readonly FrameworkSpec[];
+
+export type Framework = (typeof FRAMEWORK_SPECS)[number]['id'];
+
+/** Every framework, in the order the flags' help and the prompt list them. */
+export const FRAMEWORKS: readonly Framework[] = FRAMEWORK_SPECS.map((spec) => spec.id);
+export const DEFAULT_FRAMEWORK: Framework = 'fastapi';
+
+const SPECS: ReadonlyMap<string, FrameworkSpec> = new Map(FRAMEWORK_SPECS.map((spec) => [spec.id, spec]));
+
+export const frameworkSpec = (framework: Framework): FrameworkSpec => SPECS.get(framework)!;
+
+/** The import names of every framework, which service names must not shadow. */
+export const frameworkModules = (): string[] => [...SPECS.values()].map((spec) => spec.module);
