@@ -5,8 +5,8 @@
 import { Command, Option } from 'commander';
 import type { AddServiceFlags } from './commands/add-service.js';
 import type { CommandEnv } from './commands/create.js';
-import { DATABASES } from './databases.js';
-import { FRAMEWORKS } from './frameworks.js';
+import { DATABASES, DEFAULT_DATABASE, hasServer } from './databases.js';
+import { DEFAULT_FRAMEWORK, FRAMEWORKS } from './frameworks.js';
 import { PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
 
 const ADD_SERVICE_EXAMPLES = `
@@ -36,8 +36,8 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .helpOption('-h, --help', 'show this help')
     .argument('[directory]', 'project directory; its name is the project name (default: layered-backend)')
     .option('-s, --services <list>', 'services, comma-separated; name:entity names the entity (default: users,orders)')
-    .addOption(new Option('--framework <name>', 'HTTP framework (default: fastapi)').choices(FRAMEWORKS))
-    .addOption(new Option('--db <name>', 'database of every service (default: sqlite, embedded)').choices(DATABASES))
+    .addOption(new Option('--framework <name>', `HTTP framework (default: ${DEFAULT_FRAMEWORK})`).choices(FRAMEWORKS))
+    .addOption(new Option('--db <name>', `database of every service (default: ${DEFAULT_DATABASE}${hasServer(DEFAULT_DATABASE) ? '' : ', embedded'})`).choices(DATABASES))
     .addOption(
       new Option('--package-manager <name>', 'Python package manager (default: uv when on PATH, else pip)').choices(PACKAGE_MANAGERS),
     )
