@@ -1,4 +1,4 @@
-"""Throwaway databases on a real database server, for the tests.
+"""Throwaway databases on a real database server, for the tests: a pytest plugin.
 
 Which server, and with which account: the first of
 
@@ -17,8 +17,9 @@ When the server cannot be reached, or the account may not create databases, the 
 that need a database are skipped with a message saying how to fix it; with REQUIRE_DB=1
 they fail instead. The other tests run all the same.
 
-The engine-specific part is in tests/database.py, which also serves scripts/stack.py
-(the end-to-end tests of the repository) on the command line:
+What differs between engines is in shared_testing.engines. A service's tests/database.py
+loads this plugin, provides the `database_server` fixture its fixtures are built on, and
+serves scripts/stack.py (the end-to-end tests of the repository) on the command line:
 
     python -m tests.database create        # prints the URL of a new, empty database
     python -m tests.database drop NAME     # drops it
@@ -30,19 +31,15 @@ import secrets
 import socket
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import NoReturn
 
 import pytest
-from sqlalchemy import URL, make_url, text
+from sqlalchemy import URL, MetaData, make_url, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
-from app.core.database import create_engine
-from app.core.settings import Settings
-from app.models import Base
 
 GENERIC_URL_VARIABLE = "TEST_DATABASE_URL"
 # When set (REQUIRE_DB=1), a missing server fails the tests instead of skipping them.
@@ -57,6 +54,22 @@ class ServerUnavailable(Exception):  # noqa: N818 (a condition, not a programmin
 
 def database_is_required() -> bool:
     return os.environ.get(REQUIRE_VARIABLE, "").lower() not in {"", "0", "false", "no"}
+
+
+@dataclass(frozen=True)
+class ServiceDatabase:
+    """What the plugin needs to know of the service under test."""
+
+    # The service's Python module: its test databases are named `<module>_test_<hex>`.
+    module: str
+    # The docker compose service of its database container (for the skip messages).
+    container: str
+    # Its own DATABASE_URL setting, read only when no test URL is set.
+    settings_url: Callable[[], str]
+    # The tables of its models.
+    metadata: MetaData
+    # How it creates engines (its pool and connection settings).
+    create_engine: Callable[[str], AsyncEngine]
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,8 @@ class DatabaseServer(ABC):
     driver: str  # the async driver the service uses: "postgresql+asyncpg"
     url_variable: str  # "TEST_POSTGRES_URL"
 
-    def __init__(self, service_module: str, container: str) -> None:
-        self.service_module = service_module
-        self.container = container
+    def __init__(self, service: ServiceDatabase) -> None:
+        self.service = service
 
     # -- what differs between engines --------------------------------------------------
 
@@ -103,7 +115,7 @@ class DatabaseServer(ABC):
             url = make_url(value)
             if url.get_backend_name() == self.backend:
                 return ServerChoice(self.with_driver(url), variable, is_service_default=False)
-        own = make_url(Settings().database_url)
+        own = make_url(self.service.settings_url())
         if own.get_backend_name() != self.backend:
             raise ServerUnavailable(
                 f"the service's DATABASE_URL is not a {self.label} URL: set "
@@ -116,12 +128,12 @@ class DatabaseServer(ABC):
         return url.set(drivername=self.driver)
 
     def new_database_name(self) -> str:
-        return f"{self.service_module}_test_{secrets.token_hex(4)}"
+        return f"{self.service.module}_test_{secrets.token_hex(4)}"
 
     @asynccontextmanager
     async def connect(self, choice: ServerChoice) -> AsyncIterator[AsyncConnection]:
         """A connection to the server, outside any transaction (CREATE DATABASE needs it)."""
-        engine = create_engine(as_string(choice.url))
+        engine = self.service.create_engine(as_string(choice.url))
         try:
             try:
                 connection = await engine.connect()
@@ -156,7 +168,7 @@ class DatabaseServer(ABC):
 
     async def drop_database(self, name: str) -> None:
         """Drop a database `create_database` made (and nothing else)."""
-        if not name.startswith(f"{self.service_module}_test_"):
+        if not name.startswith(f"{self.service.module}_test_"):
             raise ValueError(f"refusing to drop {name!r}: not a test database of this service")
         # Connected to the server's own database, not to the one being dropped.
         async with self.connect(self.choose()) as connection:
@@ -171,7 +183,7 @@ class DatabaseServer(ABC):
     def how_to_fix(self, choice: ServerChoice) -> str:
         if choice.is_service_default:
             return (
-                f"start it with 'docker compose up -d {self.container}', or set "
+                f"start it with 'docker compose up -d {self.service.container}', or set "
                 f"{GENERIC_URL_VARIABLE} (or {self.url_variable}) to an account allowed "
                 "to create databases"
             )
@@ -225,7 +237,7 @@ def as_string(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
-# -- what tests/database.py hooks into pytest, with its `database_server` ----------------
+# -- the plugin: fixtures built on the service's `database_server` fixture ---------------
 
 
 def skip_when_unreachable(server: DatabaseServer, items: list[pytest.Item]) -> None:
@@ -256,10 +268,10 @@ async def run_database(database_server: DatabaseServer) -> AsyncIterator[RunData
         url = await database_server.create_database()
     except ServerUnavailable as error:
         skip_or_fail(str(error))
-    engine = create_engine(as_string(url))
+    engine = database_server.service.create_engine(as_string(url))
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
+            await connection.run_sync(database_server.service.metadata.create_all)
         yield RunDatabase(as_string(url), engine)
     finally:
         await engine.dispose()
@@ -272,7 +284,8 @@ async def database_url(
 ) -> AsyncIterator[str]:
     """The run's database, whose tables are emptied after the test."""
     yield run_database.url
-    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    metadata = database_server.service.metadata
+    tables = [table.name for table in reversed(metadata.sorted_tables)]
     async with run_database.engine.begin() as connection:
         await database_server.empty_tables(connection, tables)
 
