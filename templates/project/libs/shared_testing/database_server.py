@@ -1,4 +1,4 @@
-"""Throwaway databases on a real database server, for the tests: a pytest plugin.
+"""Throwaway databases on a real database server, for the tests.
 
 Which server, and with which account: the first of
 
@@ -17,9 +17,10 @@ When the server cannot be reached, or the account may not create databases, the 
 that need a database are skipped with a message saying how to fix it; with REQUIRE_DB=1
 they fail instead. The other tests run all the same.
 
-What differs between engines is in shared_testing.engines. A service's tests/database.py
-loads this plugin, provides the `database_server` fixture its fixtures are built on, and
-serves scripts/stack.py (the end-to-end tests of the repository) on the command line:
+What differs between engines is in shared_testing.engines; the fixtures are in
+shared_testing.fixtures, the pytest plugin. A service's tests/database.py loads the plugin,
+provides the `database_server` fixture they are built on, and serves scripts/stack.py (the
+end-to-end tests of the repository) on the command line:
 
     python -m tests.database create        # prints the URL of a new, empty database
     python -m tests.database drop NAME     # drops it
@@ -28,7 +29,6 @@ serves scripts/stack.py (the end-to-end tests of the repository) on the command 
 import asyncio
 import os
 import secrets
-import socket
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -237,7 +237,7 @@ def as_string(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
-# -- the plugin: fixtures built on the service's `database_server` fixture ---------------
+# -- collection: what tests/database.py hooks into pytest ------------------------------
 
 
 def skip_when_unreachable(server: DatabaseServer, items: list[pytest.Item]) -> None:
@@ -253,68 +253,6 @@ def skip_when_unreachable(server: DatabaseServer, items: list[pytest.Item]) -> N
     if problem is not None:
         for item in needing:
             item.add_marker(pytest.mark.skip(reason=problem))
-
-
-@dataclass(frozen=True)
-class RunDatabase:
-    url: str
-    engine: AsyncEngine
-
-
-@pytest.fixture(scope="session")
-async def run_database(database_server: DatabaseServer) -> AsyncIterator[RunDatabase]:
-    """The database of this test run, with the tables of the models; dropped at the end."""
-    try:
-        url = await database_server.create_database()
-    except ServerUnavailable as error:
-        skip_or_fail(str(error))
-    engine = database_server.service.create_engine(as_string(url))
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(database_server.service.metadata.create_all)
-        yield RunDatabase(as_string(url), engine)
-    finally:
-        await engine.dispose()
-        await database_server.drop_database(url.database or "")
-
-
-@pytest.fixture
-async def database_url(
-    database_server: DatabaseServer, run_database: RunDatabase
-) -> AsyncIterator[str]:
-    """The run's database, whose tables are emptied after the test."""
-    yield run_database.url
-    metadata = database_server.service.metadata
-    tables = [table.name for table in reversed(metadata.sorted_tables)]
-    async with run_database.engine.begin() as connection:
-        await database_server.empty_tables(connection, tables)
-
-
-@pytest.fixture
-async def empty_database_url(
-    database_server: DatabaseServer, run_database: RunDatabase
-) -> AsyncIterator[str]:
-    """A database of its own for one test, without any table (the migration tests)."""
-    url = await database_server.create_database()
-    yield as_string(url)
-    await database_server.drop_database(url.database or "")
-
-
-@pytest.fixture
-def unreachable_database_url(database_server: DatabaseServer) -> str:
-    """A URL of this engine where nothing listens: a port that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    url = URL.create(
-        database_server.driver,
-        username="nobody",
-        password="nothing",
-        host="127.0.0.1",
-        port=port,
-        database="nowhere",
-    )
-    return as_string(url)
 
 
 # -- command line (for scripts/stack.py) -------------------------------------------------
