@@ -50,6 +50,8 @@ const LIBS_DEPENDENCIES = ['pydantic>=2.9', 'pydantic-settings>=2.6', 'httpx>=0.
 /** The root environment: end-to-end tests, and the linters that check libs/. */
 const ROOT_DEV_DEPENDENCIES = [
   'pytest>=8.3',
+  // libs/shared_testing (the services' test plugin) is checked with mypy here.
+  'sqlalchemy[asyncio]>=2.0.36',
   'httpx>=0.28',
   'ruff>=0.8',
   'mypy>=1.13',

@@ -10,7 +10,7 @@ The root tests use `running_stack(..., isolated=True)` instead: free ports and
 throwaway databases, so they never touch development data. A service on SQLite gets a new
 file; a service on a database server (PostgreSQL, MySQL) gets a new database on the
 server its tests use (TEST_DATABASE_URL, TEST_POSTGRES_URL / TEST_MYSQL_URL, or its own
-container: see services/<name>/tests/database_server.py), dropped at the end.
+container: see libs/shared_testing/database_server.py), dropped at the end.
 
 Services are stopped however the launcher ends: on exit, on an error during startup, on
 Ctrl-C, SIGTERM or SIGHUP (which interrupt like Ctrl-C while services run), and even when
@@ -46,7 +46,7 @@ GUARD = Path(__file__).resolve().with_name("guard.py")
 # How long a service gets to stop: the guard's own grace period, and time to exit after it.
 STOP_TIMEOUT_SECONDS = GRACE_SECONDS + 2.0
 # Exit status of `python -m tests.database create` in a service when its database server
-# cannot be used (services/<name>/tests/database_server.py).
+# cannot be used (libs/shared_testing/database_server.py).
 DATABASE_UNAVAILABLE_EXIT_STATUS = 3
 # A service as this script runs it: its guard (scripts/guard.py), with the service under it.
 ServiceProcess = subprocess.Popen[bytes]

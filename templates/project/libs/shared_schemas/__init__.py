@@ -2,7 +2,7 @@
 
 from shared_schemas.health import CheckStatus, HealthReport, PeerReport, PeersReport
 from shared_schemas.pagination import Page
-from shared_schemas.problem import FieldError, Problem
+from shared_schemas.problem import FieldError, Problem, ProblemFields, problem_body
 
 __all__ = [
     "CheckStatus",
@@ -12,4 +12,6 @@ __all__ = [
     "PeerReport",
     "PeersReport",
     "Problem",
+    "ProblemFields",
+    "problem_body",
 ]

@@ -12,6 +12,8 @@ Example body of a 404:
     }
 """
 
+from typing import Any, Required, TypedDict
+
 from pydantic import BaseModel, Field
 
 
@@ -31,3 +33,27 @@ class Problem(BaseModel):
     code: str = Field(description="Stable machine-readable error code, e.g. 'user_not_found'.")
     request_id: str | None = Field(default=None, description="Quote it when reporting a bug.")
     errors: list[FieldError] | None = Field(default=None, description="Invalid fields (422).")
+
+
+class ProblemFields(TypedDict, total=False):
+    """What an error handler says about an error: the fields of its `Problem` but the
+    request id, which the service adds (the keyword arguments of its `problem_response`)."""
+
+    status_code: Required[int]
+    title: Required[str]
+    code: Required[str]
+    detail: str | None
+    errors: list[FieldError] | None
+
+
+def problem_body(fields: ProblemFields, request_id: str | None) -> dict[str, Any]:
+    """The JSON body of an error response, whatever the service's framework."""
+    problem = Problem(
+        title=fields["title"],
+        status=fields["status_code"],
+        detail=fields.get("detail"),
+        code=fields["code"],
+        request_id=request_id,
+        errors=fields.get("errors"),
+    )
+    return problem.model_dump(mode="json", exclude_none=True)

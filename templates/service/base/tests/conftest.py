@@ -15,8 +15,9 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.core.database import create_engine, create_session_factory
+from app.core.database import create_engine
 from app.core.migrations import MIGRATIONS_DIR
+from app.core.sessions import create_session_factory
 from app.core.settings import Settings
 from app.models import Base
 from tests.app_client import open_client

@@ -1,19 +1,12 @@
-"""The async SQLAlchemy engine and the factory of sessions.
+"""The async SQLAlchemy engine, created once at startup (see `app.events.database`).
 
-Both are created once at startup (see `app.events.database`) and stored on the
-application; each request then gets its own session from the factory.
+Its sessions: app.core.sessions.
 """
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 
 def create_engine(database_url: str) -> AsyncEngine:
     # pool_pre_ping replaces connections the database closed while they sat in the pool.
     return _create_async_engine(database_url, pool_pre_ping=True)
-
-
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    # expire_on_commit=False keeps loaded attributes readable after commit: with asyncio,
-    # reloading them implicitly is not possible.
-    return async_sessionmaker(engine, expire_on_commit=False)

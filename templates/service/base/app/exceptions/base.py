@@ -1,6 +1,9 @@
 """The root of the service's errors, and the generic kinds of error."""
 
+from collections.abc import Mapping
 from http import HTTPStatus
+from types import MappingProxyType
+from typing import ClassVar
 
 
 class AppError(Exception):
@@ -9,6 +12,8 @@ class AppError(Exception):
     status_code: int = HTTPStatus.INTERNAL_SERVER_ERROR
     code: str = "internal_error"
     title: str = "Internal Server Error"
+    # Response headers the answer carries (Retry-After, ...).
+    headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)

@@ -7,10 +7,14 @@
 - The database is reachable but its schema is behind the code (a table or column the
   code uses does not exist): the migrations were not applied. 503 `migrations_pending`,
   whose detail says how to apply them; /health/ready reports it too.
+
+`as_app_error` says which of the two an error is; the framework's handler
+(app.exceptions.handlers.database) answers it like any AppError.
 """
 
 import sqlite3
 from http import HTTPStatus
+from types import MappingProxyType
 
 from sqlalchemy import exc as sa_exc
 
@@ -53,6 +57,26 @@ class MigrationsPendingError(AppError):
             "The database schema is behind this version of the service: apply the "
             "migrations with `make migrate` (`alembic upgrade head` in the service)."
         )
+
+
+class DatabaseUnavailableError(AppError):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "database_unavailable"
+    title = "Service Unavailable"
+    headers = MappingProxyType({"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    def __init__(self) -> None:
+        super().__init__("The database is unavailable; try again later.")
+
+
+def as_app_error(error: Exception) -> AppError | None:
+    """The answer to a database error that is not the request's fault; None for any other
+    (invalid SQL, say), which is a bug."""
+    if is_schema_missing(error):
+        return MigrationsPendingError()
+    if isinstance(error, DATABASE_UNAVAILABLE_ERRORS):
+        return DatabaseUnavailableError()
+    return None
 
 
 def is_schema_missing(error: Exception) -> bool:

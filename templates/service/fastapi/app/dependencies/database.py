@@ -6,18 +6,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.sessions import transaction
+
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Commit when the route succeeds, roll back when it raises."""
     session_factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    async with session_factory() as session:
-        try:
-            yield session
-        except Exception:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
+    async with transaction(session_factory) as session:
+        yield session
 
 
 # scope="function" ends the dependency when the route function returns, before the

@@ -2,8 +2,9 @@
 
 from fastapi import FastAPI
 
-from app.core.database import create_engine, create_session_factory
+from app.core.database import create_engine
 from app.core.migrations import migration_heads
+from app.core.sessions import create_session_factory
 
 
 async def open_database(app: FastAPI) -> None:

@@ -5,6 +5,8 @@ from collections.abc import AsyncIterator
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.sessions import transaction
+
 
 async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
     """Commit when the route succeeds, roll back when it raises.
@@ -14,11 +16,5 @@ async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
     an error response instead of a 2xx for data that was never saved.
     """
     session_factory: async_sessionmaker[AsyncSession] = state.session_factory
-    async with session_factory() as session:
-        try:
-            yield session
-        except Exception:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
+    async with transaction(session_factory) as session:
+        yield session

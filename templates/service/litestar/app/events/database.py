@@ -5,8 +5,9 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 
-from app.core.database import create_engine, create_session_factory
+from app.core.database import create_engine
 from app.core.migrations import migration_heads
+from app.core.sessions import create_session_factory
 
 
 @asynccontextmanager

@@ -1,10 +1,10 @@
-"""The async SQLAlchemy engine (PostgreSQL, through asyncpg) and the factory of sessions.
+"""The async SQLAlchemy engine (PostgreSQL, through asyncpg), created once at startup (see
+`app.events.database`).
 
-Both are created once at startup (see `app.events.database`) and stored on the
-application; each request then gets its own session from the factory.
+Its sessions: app.core.sessions.
 """
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 # Connections kept open by each process, and extra ones opened under load (closed again
@@ -29,9 +29,3 @@ def create_engine(database_url: str) -> AsyncEngine:
         pool_timeout=POOL_TIMEOUT_SECONDS,
         connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
     )
-
-
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    # expire_on_commit=False keeps loaded attributes readable after commit: with asyncio,
-    # reloading them implicitly is not possible.
-    return async_sessionmaker(engine, expire_on_commit=False)

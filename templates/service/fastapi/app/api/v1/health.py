@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Response, status
-from shared_schemas import CheckStatus, HealthReport, PeersReport
+from fastapi import APIRouter, Response
+from shared_schemas import HealthReport, PeersReport
 
+from app.api.health_status import status_of
 from app.dependencies.health import HealthServiceDep
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -22,14 +23,12 @@ async def liveness(service: HealthServiceDep) -> HealthReport:
 @router.get("/ready", responses=NOT_READY)
 async def readiness(service: HealthServiceDep, response: Response) -> HealthReport:
     report = await service.readiness()
-    if report.status is not CheckStatus.OK:
-        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    response.status_code = status_of(report)
     return report
 
 
 @router.get("/peers", responses=PEER_DOWN)
 async def peers(service: HealthServiceDep, response: Response) -> PeersReport:
     report = await service.peers()
-    if report.status is not CheckStatus.OK:
-        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    response.status_code = status_of(report)
     return report

@@ -14,5 +14,9 @@ async def handle_app_error(request: Request, exc: Exception) -> Response:
 
 def app_error_response(exc: AppError) -> Response:
     return problem_response(
-        status_code=exc.status_code, title=exc.title, code=exc.code, detail=exc.detail
+        status_code=exc.status_code,
+        title=exc.title,
+        code=exc.code,
+        detail=exc.detail,
+        headers=exc.headers,
     )

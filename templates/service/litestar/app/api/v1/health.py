@@ -1,17 +1,13 @@
 """Health endpoints: /health (liveness), /health/ready (readiness), /health/peers."""
 
-from litestar import Controller, Response, get, status_codes
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.openapi import ResponseSpec
-from shared_schemas import CheckStatus, HealthReport, PeersReport
+from shared_schemas import HealthReport, PeersReport
 
+from app.api.health_status import status_of
 from app.dependencies.health import provide_health_service
 from app.services.health import HealthService
-
-
-def status_of(report: HealthReport | PeersReport) -> int:
-    ok = report.status is CheckStatus.OK
-    return status_codes.HTTP_200_OK if ok else status_codes.HTTP_503_SERVICE_UNAVAILABLE
 
 
 class HealthController(Controller):

@@ -10,5 +10,10 @@ from app.exceptions.handlers.responses import problem_response
 
 def handle_app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
     return problem_response(
-        request, status_code=exc.status_code, title=exc.title, code=exc.code, detail=exc.detail
+        request,
+        status_code=exc.status_code,
+        title=exc.title,
+        code=exc.code,
+        detail=exc.detail,
+        headers=exc.headers,
     )

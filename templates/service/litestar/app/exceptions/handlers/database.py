@@ -5,36 +5,18 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
-from app.exceptions.database import (
-    DATABASE_UNAVAILABLE_ERRORS,
-    RETRY_AFTER_SECONDS,
-    MigrationsPendingError,
-    is_schema_missing,
-)
+from app.exceptions.database import as_app_error
 from app.exceptions.handlers.app_errors import handle_app_error
-from app.exceptions.handlers.responses import problem_response
 from app.exceptions.handlers.unhandled import handle_unhandled_error
 
 logger = logging.getLogger(__name__)
 
 
 def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    # No stack trace for these two: the cause is outside the code, and one line says
-    # enough to act on.
-    if is_schema_missing(exc):
-        logger.warning("Migrations pending, on %s %s: %r", request.method, request.url.path, exc)
-        return handle_app_error(request, MigrationsPendingError())
-    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
-        logger.warning("Database unavailable on %s %s: %r", request.method, request.url.path, exc)
-        return problem_response(
-            request,
-            status_code=HTTP_503_SERVICE_UNAVAILABLE,
-            title="Service Unavailable",
-            code="database_unavailable",
-            detail="The database is unavailable; try again later.",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
-    # Any other database error (invalid SQL, say) is a bug.
-    return handle_unhandled_error(request, exc)
+    error = as_app_error(exc)
+    if error is None:
+        return handle_unhandled_error(request, exc)
+    # No stack trace: the cause is outside the code, and one line says enough to act on.
+    logger.warning("%s on %s %s: %r", error.code, request.method, request.url.path, exc)
+    return handle_app_error(request, error)

@@ -1,20 +1,11 @@
 """The error responses of the API, as the OpenAPI document lists them.
 
-Every error is a `shared_schemas.Problem` sent as application/problem+json (see
-app.api.openapi, which gives these entries that media type). Each route lists the ones
-it can answer, so that the document says everything a client has to handle.
+Every error is a `shared_schemas.Problem` sent as application/problem+json. Each route
+lists the ones it can answer, so that the document says everything a client has to handle.
+How the framework writes one entry: app.api.problem_spec.
 """
 
-from typing import Any
-
-from shared_schemas import Problem
-
-Responses = dict[int | str, dict[str, Any]]
-
-
-def problem(status: int, description: str) -> Responses:
-    return {status: {"model": Problem, "description": description}}
-
+from app.api.problem_spec import problem
 
 # A body, path or query parameter that does not match the schema (an id that is not a
 # positive integer of at most 2**31 - 1, a body that is not JSON): `errors` says where.

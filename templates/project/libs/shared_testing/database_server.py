@@ -17,8 +17,10 @@ When the server cannot be reached, or the account may not create databases, the 
 that need a database are skipped with a message saying how to fix it; with REQUIRE_DB=1
 they fail instead. The other tests run all the same.
 
-The engine-specific part is in tests/database.py, which also serves scripts/stack.py
-(the end-to-end tests of the repository) on the command line:
+What differs between engines is in shared_testing.engines; the fixtures are in
+shared_testing.fixtures, the pytest plugin. A service's tests/database.py loads the plugin,
+provides the `database_server` fixture they are built on, and serves scripts/stack.py (the
+end-to-end tests of the repository) on the command line:
 
     python -m tests.database create        # prints the URL of a new, empty database
     python -m tests.database drop NAME     # drops it
@@ -27,22 +29,17 @@ The engine-specific part is in tests/database.py, which also serves scripts/stac
 import asyncio
 import os
 import secrets
-import socket
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import NoReturn
 
 import pytest
-from sqlalchemy import URL, make_url, text
+from sqlalchemy import URL, MetaData, make_url, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
-from app.core.database import create_engine
-from app.core.settings import Settings
-from app.models import Base
 
 GENERIC_URL_VARIABLE = "TEST_DATABASE_URL"
 # When set (REQUIRE_DB=1), a missing server fails the tests instead of skipping them.
@@ -57,6 +54,22 @@ class ServerUnavailable(Exception):  # noqa: N818 (a condition, not a programmin
 
 def database_is_required() -> bool:
     return os.environ.get(REQUIRE_VARIABLE, "").lower() not in {"", "0", "false", "no"}
+
+
+@dataclass(frozen=True)
+class ServiceDatabase:
+    """What the plugin needs to know of the service under test."""
+
+    # The service's Python module: its test databases are named `<module>_test_<hex>`.
+    module: str
+    # The docker compose service of its database container (for the skip messages).
+    container: str
+    # Its own DATABASE_URL setting, read only when no test URL is set.
+    settings_url: Callable[[], str]
+    # The tables of its models.
+    metadata: MetaData
+    # How it creates engines (its pool and connection settings).
+    create_engine: Callable[[str], AsyncEngine]
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,8 @@ class DatabaseServer(ABC):
     driver: str  # the async driver the service uses: "postgresql+asyncpg"
     url_variable: str  # "TEST_POSTGRES_URL"
 
-    def __init__(self, service_module: str, container: str) -> None:
-        self.service_module = service_module
-        self.container = container
+    def __init__(self, service: ServiceDatabase) -> None:
+        self.service = service
 
     # -- what differs between engines --------------------------------------------------
 
@@ -103,7 +115,7 @@ class DatabaseServer(ABC):
             url = make_url(value)
             if url.get_backend_name() == self.backend:
                 return ServerChoice(self.with_driver(url), variable, is_service_default=False)
-        own = make_url(Settings().database_url)
+        own = make_url(self.service.settings_url())
         if own.get_backend_name() != self.backend:
             raise ServerUnavailable(
                 f"the service's DATABASE_URL is not a {self.label} URL: set "
@@ -116,12 +128,12 @@ class DatabaseServer(ABC):
         return url.set(drivername=self.driver)
 
     def new_database_name(self) -> str:
-        return f"{self.service_module}_test_{secrets.token_hex(4)}"
+        return f"{self.service.module}_test_{secrets.token_hex(4)}"
 
     @asynccontextmanager
     async def connect(self, choice: ServerChoice) -> AsyncIterator[AsyncConnection]:
         """A connection to the server, outside any transaction (CREATE DATABASE needs it)."""
-        engine = create_engine(as_string(choice.url))
+        engine = self.service.create_engine(as_string(choice.url))
         try:
             try:
                 connection = await engine.connect()
@@ -156,7 +168,7 @@ class DatabaseServer(ABC):
 
     async def drop_database(self, name: str) -> None:
         """Drop a database `create_database` made (and nothing else)."""
-        if not name.startswith(f"{self.service_module}_test_"):
+        if not name.startswith(f"{self.service.module}_test_"):
             raise ValueError(f"refusing to drop {name!r}: not a test database of this service")
         # Connected to the server's own database, not to the one being dropped.
         async with self.connect(self.choose()) as connection:
@@ -171,7 +183,7 @@ class DatabaseServer(ABC):
     def how_to_fix(self, choice: ServerChoice) -> str:
         if choice.is_service_default:
             return (
-                f"start it with 'docker compose up -d {self.container}', or set "
+                f"start it with 'docker compose up -d {self.service.container}', or set "
                 f"{GENERIC_URL_VARIABLE} (or {self.url_variable}) to an account allowed "
                 "to create databases"
             )
@@ -225,7 +237,7 @@ def as_string(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
-# -- what tests/database.py hooks into pytest, with its `database_server` ----------------
+# -- collection: what tests/database.py hooks into pytest ------------------------------
 
 
 def skip_when_unreachable(server: DatabaseServer, items: list[pytest.Item]) -> None:
@@ -241,67 +253,6 @@ def skip_when_unreachable(server: DatabaseServer, items: list[pytest.Item]) -> N
     if problem is not None:
         for item in needing:
             item.add_marker(pytest.mark.skip(reason=problem))
-
-
-@dataclass(frozen=True)
-class RunDatabase:
-    url: str
-    engine: AsyncEngine
-
-
-@pytest.fixture(scope="session")
-async def run_database(database_server: DatabaseServer) -> AsyncIterator[RunDatabase]:
-    """The database of this test run, with the tables of the models; dropped at the end."""
-    try:
-        url = await database_server.create_database()
-    except ServerUnavailable as error:
-        skip_or_fail(str(error))
-    engine = create_engine(as_string(url))
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
-        yield RunDatabase(as_string(url), engine)
-    finally:
-        await engine.dispose()
-        await database_server.drop_database(url.database or "")
-
-
-@pytest.fixture
-async def database_url(
-    database_server: DatabaseServer, run_database: RunDatabase
-) -> AsyncIterator[str]:
-    """The run's database, whose tables are emptied after the test."""
-    yield run_database.url
-    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    async with run_database.engine.begin() as connection:
-        await database_server.empty_tables(connection, tables)
-
-
-@pytest.fixture
-async def empty_database_url(
-    database_server: DatabaseServer, run_database: RunDatabase
-) -> AsyncIterator[str]:
-    """A database of its own for one test, without any table (the migration tests)."""
-    url = await database_server.create_database()
-    yield as_string(url)
-    await database_server.drop_database(url.database or "")
-
-
-@pytest.fixture
-def unreachable_database_url(database_server: DatabaseServer) -> str:
-    """A URL of this engine where nothing listens: a port that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    url = URL.create(
-        database_server.driver,
-        username="nobody",
-        password="nothing",
-        host="127.0.0.1",
-        port=port,
-        database="nowhere",
-    )
-    return as_string(url)
 
 
 # -- command line (for scripts/stack.py) -------------------------------------------------
