@@ -64,7 +64,9 @@ function commonJsChunks(): TsupPlugin {
         format: 'cjs',
         target: 'node20',
         platform: 'node',
-        minify: true,
+        minify: !process.env.NO_MINIFY,
+        // import() would start the ES module loader after all: a require() on first use instead.
+        supported: { 'dynamic-import': false },
         // templates.ts finds the precompiled templates beside the bundle through import.meta.url.
         define: { 'import.meta.url': '__importMetaUrl' },
         banner: code.includes('import.meta.url') ? "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" : '',
@@ -91,7 +93,7 @@ export default defineConfig({
   onSuccess: 'node scripts/precompile-templates.mjs',
   plugins: [commonJsChunks()],
   define: { __VERSION__: JSON.stringify(version) },
-  minify: true,
+  minify: !process.env.NO_MINIFY,
   clean: true,
   // Code loaded with import() goes to chunks of its own, read only on the paths that use it.
   splitting: true,
