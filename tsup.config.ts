@@ -8,7 +8,7 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
 /**
  * Node modules that are not in node's startup snapshot cost milliseconds to load: crypto ~3 ms,
  * child_process ~3 ms (it pulls in net and dgram), timers/promises. A run that does not use them
- * (--help, --version, a dry run for the ones it does not need) should not pay for them, yet a
+ * (--help and --version use none; a dry run uses only crypto) should not pay for them, yet a
  * static `import` loads them with the first module of the bundle. These stand-ins load the real
  * module on first use. Each lists the names its importers use; a name not listed is a build
  * error (esbuild: "No matching export"), never a silent undefined.
@@ -52,8 +52,8 @@ type TsupPlugin = NonNullable<Options['plugins']>[number];
  * The chunks are built as ES modules (esbuild splits only those) and shipped as CommonJS:
  * node loads a CommonJS file with the loader it has already started, while the first ES module
  * starts the ES module loader (~5 ms of the ~15 ms --help costs over a bare node). dist/ and
- * bin/ hold a package.json of `"type": "commonjs"`, so the `.js` names and the `import()`
- * between chunks stay as esbuild wrote them (`import()` becomes a `require` on first use).
+ * bin/ hold a package.json of `"type": "commonjs"`, so the `.js` names stay as esbuild wrote
+ * them; an `import()` between chunks becomes a `require()` run on first use.
  */
 function commonJsChunks(): TsupPlugin {
   return {

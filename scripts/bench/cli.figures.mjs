@@ -3,6 +3,15 @@
 //   dry-run           create --dry-run of the default project   vs  node -e 0
 //   write (N svc)     create --no-install of N services          vs  node -e 0 + cp -r of the same tree
 //   package           npm pack size                              vs  the goal in kB
+//
+// Where the floors are (CPU time, this 2-core machine, node 20; node -e 0 costs ~65 ms):
+//   dry-run <= 1.4x leaves ~26 ms for the whole run. Loading commander and the command line
+//   costs ~9 ms, handlebars' runtime ~3, the template layers of the default project ~4, crypto
+//   (the secrets in .env) ~3, rendering 199 files the first time ~8: ~27 ms before yaml, which
+//   builds docker-compose.yml and the workflows (~9 ms to load, ~10 ms to stringify cold).
+//   package <= 120 kB: the libraries the CLI is built on, each minified and gzipped alone, are
+//   yaml 36 kB, execa 37, @clack/prompts 19, commander 12, diff 8, handlebars' runtime 6:
+//   ~120 kB; the templates are 85 kB more (their sources alone gzip to 86 kB).
 // --package-manager is given so that every machine renders the same project, with or
 // without uv on PATH (uv is looked up by scanning PATH, never run, so no probe is timed).
 import { execFileSync } from 'node:child_process';
