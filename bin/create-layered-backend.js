@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/index.js';
-
-process.exitCode = await main();
+// CommonJS (see bin/package.json): node starts it without its ES module loader.
+require('../dist/index.js')
+  .main()
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -4,12 +4,10 @@
  */
 import { CommanderError } from 'commander';
 import pc from 'picocolors';
-import { removePendingStaging } from './apply.js';
 import { buildProgram } from './cli.js';
 import type { CommandEnv } from './commands/create.js';
 import { CliError, describeFsError } from './errors.js';
 import { interruptMessage, isInterrupted, markInterrupted } from './interrupt.js';
-import { runningTools, signalRunningTools, stopRunningTools } from './steps/run.js';
 import { clackReporter, plainReporter, runsInCI, type Reporter } from './ui.js';
 
 declare const __VERSION__: string;
@@ -39,22 +37,35 @@ async function makeEnv(flags: { yes?: boolean }): Promise<CommandEnv> {
 const STOP_GRACE_MS = 10_000;
 
 /**
+ * The modules that know what a run has in flight (tools started, staging folders), loaded
+ * only when a signal comes: --help and a dry run never load the writer or the tool runner.
+ * Both are already loaded whenever they hold something, so this import only resolves them.
+ */
+const inFlight = async () => {
+  const [tools, apply] = await Promise.all([import('./steps/run.js'), import('./apply.js')]);
+  return { ...tools, removePendingStaging: apply.removePendingStaging };
+};
+
+/**
  * Ctrl-C, SIGTERM or a closed terminal: the running tool (in a process group of its own, see
  * steps/run.ts) gets the same signal and time to clean up; a second signal kills it at once.
  */
 function onSignal(signal: NodeJS.Signals): void {
   if (isInterrupted()) {
-    signalRunningTools('SIGKILL');
+    void inFlight().then(({ signalRunningTools }) => signalRunningTools('SIGKILL'));
     return;
   }
+  // Marked at once: from here no new step starts, whatever the import below takes.
   markInterrupted();
-  const tools = runningTools();
-  if (tools.length === 0) exitInterrupted(signal);
-  process.stderr.write(`\n${pc.dim(`Stopping ${tools.join(', ')} (press Ctrl-C again to kill it now)...`)}\n`);
-  void stopRunningTools(signal, STOP_GRACE_MS).then(() => exitInterrupted(signal));
+  void inFlight().then(({ runningTools, stopRunningTools, removePendingStaging }) => {
+    const tools = runningTools();
+    if (tools.length === 0) exitInterrupted(signal, removePendingStaging);
+    process.stderr.write(`\n${pc.dim(`Stopping ${tools.join(', ')} (press Ctrl-C again to kill it now)...`)}\n`);
+    void stopRunningTools(signal, STOP_GRACE_MS).then(() => exitInterrupted(signal, removePendingStaging));
+  });
 }
 
-function exitInterrupted(signal: NodeJS.Signals): never {
+function exitInterrupted(signal: NodeJS.Signals, removePendingStaging: () => void): never {
   removePendingStaging();
   process.stderr.write(`\n${pc.yellow(interruptMessage())} (${signal})\n`);
   process.exit(130);

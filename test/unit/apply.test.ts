@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeProject } from '../../src/apply.js';
+import fc from 'fast-check';
+import { planDirectories, writeProject } from '../../src/apply.js';
 import { UsageError, WriteError } from '../../src/errors.js';
 import { STAGING_PREFIX } from '../../src/journal.js';
 import { inspectTarget, README_BEGIN, README_END } from '../../src/target.js';
@@ -114,5 +115,42 @@ describe('writeProject', () => {
     const bad = new Map([...plan, ['services/users/app/__init__.py/oops', 'x']]);
     expect(() => writeProject(bad, inspectTarget('out', work))).toThrow(WriteError);
     expect(fs.readdirSync(work)).toEqual([]);
+  });
+});
+
+describe('planDirectories', () => {
+  const segment = fc.stringMatching(/^[a-c_.-]{1,3}$/).filter((name) => name !== '.' && name !== '..');
+  const plans = fc.uniqueArray(fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('/')), { maxLength: 25 });
+
+  it('lists every ancestor of every file once, each parent before its children', () => {
+    fc.assert(
+      fc.property(plans, (files) => {
+        // A path cannot be both a file and a directory: drop files that are another's ancestor.
+        const kept = files.filter((file) => !files.some((other) => other.startsWith(`${file}/`)));
+        const dirs = planDirectories(new Map(kept.map((file) => [file, ''])));
+        const expected = new Set(kept.flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+        expect(new Set(dirs)).toEqual(expected);
+        expect(dirs).toHaveLength(expected.size);
+        for (const dir of dirs) {
+          const parent = dir.slice(0, dir.lastIndexOf('/'));
+          if (dir.includes('/')) expect(dirs.indexOf(parent)).toBeLessThan(dirs.indexOf(dir));
+        }
+      }),
+    );
+  });
+
+  it('is what writeProject creates: the written tree has exactly these directories', () => {
+    const target = inspectTarget('fresh', work);
+    writeProject(plan, target);
+    const found: string[] = [];
+    const walk = (dir: string, prefix: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        found.push(`${prefix}${entry.name}`);
+        walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
+      }
+    };
+    walk(target.absolute, '');
+    expect(found.sort()).toEqual(planDirectories(plan));
   });
 });
