@@ -7,6 +7,7 @@ import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
 import { mergeInto, type Plan } from './plan.js';
 import { renderCiFiles } from '../ci.js';
+import { renderK8sFiles } from '../k8s.js';
 import { packagedTemplates, renderLayers, type TemplateSet } from './templates.js';
 
 /**
@@ -48,5 +49,6 @@ export function renderProject(context: ProjectContext, manifest: Manifest, templ
     ]),
   );
   mergeInto(plan, renderCiFiles(context));
+  mergeInto(plan, renderK8sFiles(context));
   return plan;
 }
