@@ -14,7 +14,7 @@
  */
 import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { CONTAINER_ENVIRONMENT } from './compose.js';
-import { CONTAINER_PORT, newSecret, type ProjectContext, type ServiceContext } from './context.js';
+import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
 import type { ServerContext } from './databases.js';
 import { addPeerToEnv, type EditResult } from './edits.js';
 import { toKebab } from './naming.js';
@@ -378,9 +378,10 @@ const devDatabaseFile = (service: ServiceContext): string => `databases/${databa
 function secretLines(service: ServiceContext, overlay: Overlay, example: boolean): string[] {
   const value = (real: string) => (example ? '' : real);
   const server = service.database.server;
-  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(newSecret())}`];
+  // The container's secret key of docker-compose.yml (the root .env): both run the dev images.
+  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`];
   return [
-    `${service.envPrefix}SECRET_KEY=${value(newSecret())}`,
+    `${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`,
     `${service.envPrefix}DATABASE_URL=${overlay === 'dev' ? value(devDatabaseUrl(service, server)) : ''}`,
   ];
 }
