@@ -70,6 +70,8 @@ describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kub
     beforeAll(async () => {
       const created = await runCli([framework, '--services', services, '--framework', framework, '--yes', '--no-install', '--no-git'], { cwd: work });
       expect(created.exitCode, created.all).toBe(0);
+      // Every project here has a SQLite service: the CLI says once that it cannot scale out.
+      expect(created.stdout.match(/\(SQLite\) runs? as a single replica/g)).toHaveLength(1);
       fillProdSecrets(project);
     });
 

@@ -4,13 +4,16 @@
  * mix of databases; and add-service's edits, which must give what `create` would have.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { planAddService } from '../../src/commands/add-service.js';
 import { planProject } from '../../src/commands/create.js';
 import { projectContext, serviceRecords, type ServiceContext } from '../../src/context.js';
 import { K8S_BASE, K8S_DIR, k8sEdits, k8sName, newServiceFiles, renderK8sFiles, addPeerToNetworkPolicy, sqliteNotice } from '../../src/k8s.js';
 import { resolveFromFlags } from '../../src/options.js';
+import { readManifest } from '../../src/project.js';
 import type { Plan } from '../../src/render/plan.js';
 import { repoRoot } from '../helpers/cli.js';
 import { TEST_VERSION } from '../helpers/plan.js';
@@ -225,7 +228,10 @@ describe.each(PROJECTS)('deploy/k8s of --services %s --framework %s', (services,
       expect(kustomization.resources[0]).toBe('../../base');
     }
     const deployments = objectsOf(plan).filter(({ object }) => object.kind === 'Deployment');
-    expect(deployments.map(({ object }) => object.spec.template.spec.containers[0].image)).toEqual(context.services.map((service) => `shop-${service.name}`));
+    const compose = parse(plan.get('docker-compose.yml')!) as Obj;
+    expect(deployments.map(({ object }) => object.spec.template.spec.containers[0].image)).toEqual(
+      context.services.map((service) => compose.services[service.name].image),
+    );
   });
 
   it('lists every service in the base', () => {
@@ -293,6 +299,49 @@ describe('add-service edits of deploy/k8s', () => {
     expect(result.ok ? '' : result.reason).toMatch(/not valid YAML/);
     const notList = edit.edit('resources: users\n');
     expect(notList).toEqual({ ok: false, reason: 'resources is not a list' });
+  });
+});
+
+describe('add-service plans deploy/k8s with the rest of its change', () => {
+  const roots: string[] = [];
+  const project = (services: string) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'clb-k8s-'));
+    roots.push(root);
+    for (const [file, text] of planProject(answersFor(services, 'fastapi'), TEST_VERSION)) {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    }
+    return root;
+  };
+  const answers = { name: 'billing', entity: 'invoice', db: 'postgres', port: 8010 } as const;
+  afterAll(() => roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+
+  it('creates the service\'s folder and secrets, and edits the files that list services', () => {
+    const root = project('users,orders@mysql');
+    const planned = planAddService(root, readManifest(root, TEST_VERSION), answers);
+    expect(planned.conflicts).toEqual([]);
+    const created = [...planned.change.create.keys()].filter((file) => file.startsWith(K8S_DIR)).sort();
+    expect(created).toEqual([...newServiceFiles(planned.service).keys()].sort());
+    expect(created).toContain(`${K8S_BASE}/billing/deployment.yaml`);
+    const modified = [...planned.change.modify.keys()].filter((file) => file.startsWith(K8S_DIR)).sort();
+    expect(modified).toEqual(k8sEdits(planned.service).map((edit) => edit.file).sort());
+  });
+
+  it('leaves a project without deploy/k8s as it is, with a notice', () => {
+    const root = project('users');
+    fs.rmSync(path.join(root, K8S_DIR), { recursive: true });
+    const planned = planAddService(root, readManifest(root, TEST_VERSION), answers);
+    expect(planned.conflicts).toEqual([]);
+    expect(planned.notices).toContain(`${K8S_DIR} is missing: billing is not added to Kubernetes manifests.`);
+    expect([...planned.change.create.keys(), ...planned.change.modify.keys()].filter((file) => file.startsWith(K8S_DIR))).toEqual([]);
+  });
+
+  it('refuses when the service\'s Kubernetes folder exists already', () => {
+    const root = project('users');
+    fs.mkdirSync(path.join(root, K8S_BASE, 'billing'));
+    fs.writeFileSync(path.join(root, K8S_BASE, 'billing/deployment.yaml'), 'kind: Deployment\n');
+    const planned = planAddService(root, readManifest(root, TEST_VERSION), answers);
+    expect(planned.conflicts).toContain(`${K8S_BASE}/billing/deployment.yaml already exists`);
   });
 });
 
