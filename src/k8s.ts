@@ -288,10 +288,29 @@ function baseServiceFiles(service: ServiceContext): Map<string, string> {
   const dir = `${K8S_BASE}/${k8sName(service.name)}`;
   const files = new Map<string, string>([
     [`${dir}/kustomization.yaml`, yamlText(serviceKustomization(service), ` The ${service.name} service: kubectl kustomize ${dir}`)],
-    [`${dir}/deployment.yaml`, yamlText(deployment(service))],
+    [
+      `${dir}/deployment.yaml`,
+      yamlText(
+        deployment(service),
+        [
+          ` The ${service.name} service. The init container applies the migrations under a database lock`,
+          ' (pods starting together run them one at a time); the api container only serves.',
+          ...(scalesOut(service)
+            ? [' The HorizontalPodAutoscaler (hpa.yaml) sets the number of replicas.']
+            : [' SQLite: one replica, replaced with Recreate: two processes must not share the database file.']),
+        ].join('\n'),
+      ),
+    ],
     [`${dir}/service.yaml`, yamlText(kubeService(service))],
     [`${dir}/pdb.yaml`, yamlText(disruptionBudget(service))],
-    [`${dir}/networkpolicy.yaml`, yamlText(networkPolicy(service))],
+    [
+      `${dir}/networkpolicy.yaml`,
+      yamlText(
+        networkPolicy(service),
+        ` Who may reach ${service.name} (the ingress controller, its peers) and what it may reach (DNS,
+ its peers${service.database.server ? ", its database's port: narrow that to your database's network in prod" : ''}).`,
+      ),
+    ],
     [
       `${dir}/config.env`,
       `# Plain settings of ${service.name} in the cluster (no secrets: those are in the overlays' secrets/).\n${configLines(service).join('\n')}\n`,
