@@ -1,8 +1,8 @@
 /**
  * Kubernetes manifests of a generated project (deploy/k8s/), built as data and rendered with
  * the yaml library, like the compose file (src/compose.ts). `create` writes them from these
- * objects; `add-service` creates the new service's folder and edits the files that list
- * services with the yaml Document API, so that hand edits survive.
+ * objects; `add-service` creates the new service's folder from them too, and edits the files
+ * that list services (src/k8s-edits.ts), so that hand edits survive.
  *
  *   deploy/k8s/base/                   one folder per service, the Ingress
  *   deploy/k8s/overlays/dev/           + a database StatefulSet per service, dev secrets
@@ -12,11 +12,10 @@
  * `secrets/<name>/.env`, git-ignored (the root .gitignore ignores every `.env`); a committed
  * `.env.example` beside it shows the keys, with empty values.
  */
-import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document } from 'yaml';
 import { CONTAINER_ENVIRONMENT } from './compose.js';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
 import type { ServerContext } from './databases.js';
-import { addPeerToEnv, type EditResult } from './edits.js';
 import { toKebab } from './naming.js';
 
 export const K8S_DIR = 'deploy/k8s';
@@ -69,6 +68,14 @@ const labels = (service: Pick<ServiceContext, 'name' | 'projectName'>, component
   [NAME_LABEL]: k8sName(service.name),
   'app.kubernetes.io/component': component,
   'app.kubernetes.io/part-of': dnsLabel(service.projectName),
+});
+
+/** An object of one service: its kind, the service's name (unless given) and labels, its spec. */
+const serviceObject = (apiVersion: string, kind: string, service: ServiceContext, spec: K8sObject, name = k8sName(service.name)): K8sObject => ({
+  apiVersion,
+  kind,
+  metadata: { name, labels: labels(service, 'api') },
+  spec,
 });
 
 const RESOURCES = {
@@ -161,55 +168,36 @@ function deployment(service: ServiceContext): K8sObject {
 }
 
 function kubeService(service: ServiceContext): K8sObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: k8sName(service.name), labels: labels(service, 'api') },
-    spec: {
-      selector: { [NAME_LABEL]: k8sName(service.name) },
-      ports: [{ name: 'http', port: CONTAINER_PORT, targetPort: 'http' }],
-    },
-  };
+  return serviceObject('v1', 'Service', service, {
+    selector: { [NAME_LABEL]: k8sName(service.name) },
+    ports: [{ name: 'http', port: CONTAINER_PORT, targetPort: 'http' }],
+  });
 }
 
 function disruptionBudget(service: ServiceContext): K8sObject {
-  return {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: { name: k8sName(service.name), labels: labels(service, 'api') },
-    spec: {
-      // A single SQLite replica cannot stay up while its node drains: let the drain move it.
-      ...(scalesOut(service) ? { minAvailable: 1 } : { maxUnavailable: 1 }),
-      selector: { matchLabels: { [NAME_LABEL]: k8sName(service.name) } },
-    },
-  };
+  return serviceObject('policy/v1', 'PodDisruptionBudget', service, {
+    // A single SQLite replica cannot stay up while its node drains: let the drain move it.
+    ...(scalesOut(service) ? { minAvailable: 1 } : { maxUnavailable: 1 }),
+    selector: { matchLabels: { [NAME_LABEL]: k8sName(service.name) } },
+  });
 }
 
 function autoscaler(service: ServiceContext): K8sObject {
-  return {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-    metadata: { name: k8sName(service.name), labels: labels(service, 'api') },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: k8sName(service.name) },
-      minReplicas: 2,
-      maxReplicas: 6,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-    },
-  };
+  return serviceObject('autoscaling/v2', 'HorizontalPodAutoscaler', service, {
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: k8sName(service.name) },
+    minReplicas: 2,
+    maxReplicas: 6,
+    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+  });
 }
 
 function dataClaim(service: ServiceContext): K8sObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name: dataClaimName(service), labels: labels(service, 'api') },
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-  };
+  const spec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+  return serviceObject('v1', 'PersistentVolumeClaim', service, spec, dataClaimName(service));
 }
 
-const peerSelector = (peer: string) => ({ podSelector: { matchLabels: { [NAME_LABEL]: k8sName(peer) } } });
-const httpPort = [{ protocol: 'TCP', port: CONTAINER_PORT }];
+export const peerSelector = (peer: string) => ({ podSelector: { matchLabels: { [NAME_LABEL]: k8sName(peer) } } });
+export const httpPort = [{ protocol: 'TCP', port: CONTAINER_PORT }];
 
 /**
  * Ingress from the ingress controller and from the service's peers only; egress to DNS, its
@@ -219,35 +207,30 @@ const httpPort = [{ protocol: 'TCP', port: CONTAINER_PORT }];
 function networkPolicy(service: ServiceContext): K8sObject {
   const peers = service.peers.map((peer) => peer.name);
   const server = service.database.server;
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name: k8sName(service.name), labels: labels(service, 'api') },
-    spec: {
-      podSelector: { matchLabels: { [NAME_LABEL]: k8sName(service.name) } },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_CONTROLLER_NAMESPACE } } }], ports: httpPort },
-        ...(peers.length > 0 ? [{ from: peers.map(peerSelector), ports: httpPort }] : []),
-      ],
-      egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-            },
-          ],
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
-        },
-        ...(server ? [{ ports: [{ protocol: 'TCP', port: server.containerPort }] }] : []),
-        ...(peers.length > 0 ? [{ to: peers.map(peerSelector), ports: httpPort }] : []),
-      ],
-    },
-  };
+  return serviceObject('networking.k8s.io/v1', 'NetworkPolicy', service, {
+    podSelector: { matchLabels: { [NAME_LABEL]: k8sName(service.name) } },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_CONTROLLER_NAMESPACE } } }], ports: httpPort },
+      ...(peers.length > 0 ? [{ from: peers.map(peerSelector), ports: httpPort }] : []),
+    ],
+    egress: [
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      ...(server ? [{ ports: [{ protocol: 'TCP', port: server.containerPort }] }] : []),
+      ...(peers.length > 0 ? [{ to: peers.map(peerSelector), ports: httpPort }] : []),
+    ],
+  });
 }
 
 /** Plain settings of a service in the cluster: what compose sets under `environment:`, minus secrets. */
@@ -447,7 +430,7 @@ function secretFiles(service: ServiceContext): Map<string, string> {
 }
 
 /** Entries one service adds to an overlay's kustomization. */
-function overlayEntries(service: ServiceContext, overlay: Overlay) {
+export function overlayEntries(service: ServiceContext, overlay: Overlay) {
   const server = service.database.server;
   const generator = (name: string, folder: string) => ({ name, envs: [`secrets/${folder}/.env`] });
   return {
@@ -486,7 +469,7 @@ function overlayKustomization(project: ProjectContext, overlay: Overlay): string
   );
 }
 
-const ingressPath = (service: Pick<ServiceContext, 'name' | 'entity'>) => ({
+export const ingressPath = (service: Pick<ServiceContext, 'name' | 'entity'>) => ({
   path: `/api/v1/${service.entity.routePath}`,
   pathType: 'Prefix',
   backend: { service: { name: k8sName(service.name), port: { name: 'http' } } },
@@ -535,120 +518,4 @@ export function newServiceFiles(service: ServiceContext): Map<string, string> {
     );
   }
   return files;
-}
-
-// --- add-service: edits of the files that list services ---
-
-const ok = (text: string): EditResult => ({ ok: true, text });
-const conflict = (reason: string): EditResult => ({ ok: false, reason });
-
-/** Parse a YAML file for an edit, or say why it cannot be edited. */
-function parseForEdit(text: string): Document | string {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) return `it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`;
-  if (!isMap(doc.contents)) return 'it is not a YAML mapping';
-  return doc;
-}
-
-/** The sequence at `path`, created when absent; undefined when something else is there. */
-function sequenceAt(doc: Document, path: Array<string | number>): YAMLSeq | undefined {
-  if (!doc.hasIn(path)) doc.setIn(path, doc.createNode([]));
-  const node = doc.getIn(path, true);
-  return isSeq(node) ? node : undefined;
-}
-
-/** Append items to sequences of a YAML document, skipping those already there (by `same`). */
-function appendItems(
-  text: string,
-  additions: Array<{ path: Array<string | number>; items: unknown[]; same: (a: unknown, b: unknown) => boolean }>,
-): EditResult {
-  const doc = parseForEdit(text);
-  if (typeof doc === 'string') return conflict(doc);
-  for (const { path, items } of additions) {
-    if (items.length === 0) continue;
-    const seq = sequenceAt(doc, path);
-    if (!seq) return conflict(`${path.join('.')} is not a list`);
-  }
-  for (const { path, items, same } of additions) {
-    if (items.length === 0) continue;
-    const seq = sequenceAt(doc, path)!;
-    const present = seq.toJSON() as unknown[];
-    for (const item of items) if (!present.some((other) => same(other, item))) seq.add(doc.createNode(item, { aliasDuplicateObjects: false }));
-  }
-  return ok(doc.toString({ lineWidth: 0 }));
-}
-
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const sameName = (a: unknown, b: unknown) =>
-  typeof a === 'object' && a !== null && (a as { name?: unknown }).name === (b as { name: unknown }).name;
-const samePath = (a: unknown, b: unknown) =>
-  typeof a === 'object' && a !== null && (a as { path?: unknown }).path === (b as { path: unknown }).path;
-
-/** A NetworkPolicy rule that lists peers: every entry selects pods by name, nothing else. */
-function isPeerRule(rule: unknown, side: 'from' | 'to'): boolean {
-  const entries = (rule as Record<string, unknown> | null)?.[side];
-  return (
-    Array.isArray(entries) &&
-    entries.length > 0 &&
-    entries.every((entry) => {
-      const keys = Object.keys((entry ?? {}) as object);
-      return keys.length === 1 && keys[0] === 'podSelector' && (entry as { podSelector: { matchLabels?: Record<string, string> } }).podSelector.matchLabels?.[NAME_LABEL] !== undefined;
-    })
-  );
-}
-
-/** Allow traffic between a peer's pods and the new service, both ways, in the peer's NetworkPolicy. */
-export function addPeerToNetworkPolicy(text: string, peer: string): EditResult {
-  const doc = parseForEdit(text);
-  if (typeof doc === 'string') return conflict(doc);
-  for (const [direction, side] of [['ingress', 'from'], ['egress', 'to']] as const) {
-    const rules = sequenceAt(doc, ['spec', direction]);
-    if (!rules) return conflict(`spec.${direction} is not a list`);
-    const index = rules.items.findIndex((rule) => isPeerRule((rule as YAMLMap).toJSON?.(), side));
-    const selector = peerSelector(peer);
-    if (index < 0) {
-      rules.add(doc.createNode({ [side]: [selector], ports: httpPort }, { aliasDuplicateObjects: false }));
-      continue;
-    }
-    const entries = doc.getIn(['spec', direction, index, side], true) as YAMLSeq;
-    if (!(entries.toJSON() as unknown[]).some((entry) => sameValue(entry, selector))) entries.add(doc.createNode(selector));
-  }
-  return ok(doc.toString({ lineWidth: 0 }));
-}
-
-export interface K8sEdit {
-  file: string;
-  edit: (text: string) => EditResult;
-}
-
-/** How each file of deploy/k8s that lists services learns about a new one. */
-export function k8sEdits(service: ServiceContext): K8sEdit[] {
-  const edits: K8sEdit[] = [
-    {
-      file: `${K8S_BASE}/kustomization.yaml`,
-      edit: (text) => appendItems(text, [{ path: ['resources'], items: [k8sName(service.name)], same: sameValue }]),
-    },
-    {
-      file: `${K8S_BASE}/ingress.yaml`,
-      edit: (text) => appendItems(text, [{ path: ['spec', 'rules', 0, 'http', 'paths'], items: [ingressPath(service)], same: samePath }]),
-    },
-  ];
-  for (const overlay of K8S_OVERLAYS) {
-    const entries = overlayEntries(service, overlay);
-    edits.push({
-      file: `${overlayDir(overlay)}/kustomization.yaml`,
-      edit: (text) =>
-        appendItems(text, [
-          { path: ['resources'], items: entries.resources, same: sameValue },
-          { path: ['secretGenerator'], items: entries.secretGenerator, same: sameName },
-          { path: ['images'], items: entries.images, same: sameName },
-        ]),
-    });
-  }
-  for (const peer of service.peers) {
-    const dir = `${K8S_BASE}/${k8sName(peer.name)}`;
-    edits.push({ file: `${dir}/networkpolicy.yaml`, edit: (text) => addPeerToNetworkPolicy(text, service.name) });
-    edits.push({ file: `${dir}/config.env`, edit: (text) => addPeerToEnv(text, peer.envPrefix, service.name, clusterUrl(service.name)) });
-  }
-  return edits;
 }

@@ -12,7 +12,8 @@ import { MANIFEST_FILE, peerContext, serviceContext, type ServiceContext, type S
 import { databaseLabel, nextDatabasePort } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
 import { ciEdits } from '../ci.js';
-import { K8S_BASE, K8S_DIR, k8sEdits, newServiceFiles, sqliteNotice } from '../k8s.js';
+import { K8S_BASE, K8S_DIR, newServiceFiles, sqliteNotice } from '../k8s.js';
+import { k8sEdits } from '../k8s-edits.js';
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { recoverInterruptedApply } from '../journal.js';
