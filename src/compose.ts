@@ -105,7 +105,8 @@ const HEADER = (project: ProjectContext) => ` Every service of ${project.project
  secret key refused) with the secret keys and database passwords of the root .env
  (git-ignored, generated with random values). Each service connects with an account of its
  own, which owns its database and nothing else. Migrations run when a service's container
- starts, once its database is healthy.`;
+ starts, once its database is healthy, under a database lock: containers of one service
+ started together (--scale) run them one at a time.`;
 
 /** The whole compose file of a new project. */
 export function renderCompose(project: ProjectContext): string {

@@ -12,6 +12,8 @@ import { derivedFromName, MANIFEST_FILE, peerContext, serviceContext, type Servi
 import { databaseLabel, DEFAULT_DATABASE, nextDatabasePort, type Database } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
 import { ciEdits } from '../ci.js';
+import { K8S_BASE, K8S_DIR, newServiceFiles, sqliteNotice } from '../k8s.js';
+import { k8sEdits } from '../k8s-edits.js';
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { recoverInterruptedApply } from '../journal.js';
@@ -207,6 +209,22 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
     else edit(ci.file, ci.edit(text), text);
   }
 
+  // Kubernetes: the service's own files, and edits of those that list services. A project
+  // generated before deploy/k8s existed (or whose user removed it) is left without it.
+  if (read(`${K8S_BASE}/kustomization.yaml`) === undefined) {
+    notices.push(`${K8S_DIR} is missing: ${service.name} is not added to Kubernetes manifests.`);
+  } else {
+    for (const [file, text] of newServiceFiles(service)) {
+      if (fs.existsSync(path.join(root, file))) conflicts.push(`${file} already exists`);
+      else create.set(file, text);
+    }
+    for (const k8s of k8sEdits(service)) {
+      const text = read(k8s.file);
+      if (text === undefined) notices.push(`${k8s.file} is missing: ${service.name} is not added to it.`);
+      else edit(k8s.file, k8s.edit(text), text);
+    }
+  }
+
   const updated: Manifest = { ...manifest, services: [...manifest.services, manifestService(record)] };
   const manifestText = read(MANIFEST_FILE)!;
   modify.set(MANIFEST_FILE, { before: manifestText, after: serializeManifest(updated) });
@@ -270,6 +288,8 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   reporter.success(
     `Added ${name} (${planned.service.entity.label} at /api/v1/${planned.service.entity.routePath}, ${databaseLabel(answers.db)}, port ${answers.port}): ${created.length} files created, ${planned.change.modify.size} changed`,
   );
+  const sqlite = sqliteNotice([planned.service]);
+  if (sqlite) reporter.info(sqlite);
   const cd = relativeRoot === '.' ? '' : `cd ${relativeRoot} && `;
   onInterruptSay(`Interrupted: ${name} was added; finish with: ${cd}make install-service-${name} && make test`);
 

@@ -9,6 +9,7 @@ import { databaseEngine } from '../databases.js';
 import { frameworkSpec } from '../frameworks.js';
 import { mergeInto, type Plan } from './plan.js';
 import { renderCiFiles } from '../ci.js';
+import { renderK8sFiles } from '../k8s.js';
 import { packagedTemplates, renderLayers, type TemplateSet } from './templates.js';
 
 /**
@@ -49,5 +50,6 @@ export function renderProject(context: ProjectContext, manifest: Manifest, templ
     ]),
   );
   mergeInto(plan, renderCiFiles(context));
+  mergeInto(plan, renderK8sFiles(context));
   return plan;
 }

@@ -171,7 +171,9 @@ describe('add-service, SIGINT', () => {
     expect(run.exitCode).toBe(130);
     expect(run.all).toMatch(/orders was added; finish with: make install-service-orders && make test/);
     const after = listFiles(project);
-    expect(after.filter((file) => !before.includes(file)).every((file) => file.startsWith('services/orders/'))).toBe(true);
+    // The service's own folders: its code, and its Kubernetes folder and secrets.
+    const ownFolder = /^(services\/orders|deploy\/k8s\/base\/orders|deploy\/k8s\/overlays\/\w+\/secrets\/orders)\//;
+    expect(after.filter((file) => !before.includes(file)).filter((file) => !ownFolder.test(file))).toEqual([]);
     expect(JSON.parse(fs.readFileSync(path.join(project, '.layered-backend.json'), 'utf8')).services).toHaveLength(2);
     expect(after.some((file) => file.includes('staging'))).toBe(false);
   });

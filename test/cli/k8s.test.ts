@@ -1,0 +1,117 @@
+/**
+ * The Kubernetes manifests of real projects, as a user builds them: every overlay of projects
+ * of both frameworks and mixed databases builds with `kubectl kustomize` and validates
+ * strictly (unknown fields refused) against Kubernetes 1.31 and the newest version
+ * kubernetes-validate knows; after add-service the overlays still build, with the new service.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { toolAvailable } from '../helpers/tools.js';
+
+const tools = toolAvailable('kubectl', ['version', '--client']) && toolAvailable('kubernetes-validate');
+const OVERLAYS = ['dev', 'prod'] as const;
+const OLDEST_VERSION = '1.31.0';
+
+/** The newest Kubernetes version kubernetes-validate ships schemas for: its default. */
+async function newestVersion(): Promise<string> {
+  const help = await execa('kubernetes-validate', ['--help']);
+  const version = /Defaults to\s+(\d+\.\d+\.\d+)/.exec(help.stdout.replace(/\s+/g, ' '))?.[1];
+  if (!version) throw new Error(`no default version in kubernetes-validate --help:\n${help.stdout}`);
+  return version;
+}
+
+/** What a user does before building prod: a secrets file from each committed example. */
+function fillProdSecrets(project: string): void {
+  const secrets = path.join(project, 'deploy/k8s/overlays/prod/secrets');
+  for (const folder of fs.readdirSync(secrets)) {
+    const example = fs.readFileSync(path.join(secrets, folder, '.env.example'), 'utf8');
+    const filled = example.replace(/^(\w+)=$/gm, (_, key: string) =>
+      key.endsWith('DATABASE_URL') ? `${key}=postgresql+asyncpg://app:pw@db.internal:5432/app` : `${key}=${'s'.repeat(64)}`,
+    );
+    const target = path.join(secrets, folder, '.env');
+    if (!fs.existsSync(target)) fs.writeFileSync(target, filled);
+  }
+}
+
+async function build(project: string, overlay: string): Promise<{ text: string; objects: Array<Record<string, any>> }> {
+  const built = await execa('kubectl', ['kustomize', path.join(project, 'deploy/k8s/overlays', overlay)], { reject: false });
+  expect(built.exitCode, built.stderr).toBe(0);
+  return { text: built.stdout, objects: parseAllDocuments(built.stdout).map((doc) => doc.toJS()) };
+}
+
+async function validate(text: string, file: string, version: string): Promise<void> {
+  fs.writeFileSync(file, text);
+  const result = await execa('kubernetes-validate', ['--strict', '--quiet', '-k', version, file], { reject: false, all: true });
+  expect(result.exitCode, result.all).toBe(0);
+}
+
+const names = (objects: Array<Record<string, any>>, kind: string) =>
+  objects.filter((object) => object.kind === kind).map((object) => object.metadata.name as string).sort();
+
+const PROJECTS = [
+  { framework: 'fastapi', services: 'users@sqlite,orders@postgres,pay_gw:payment@mysql', deployments: ['orders', 'pay-gw', 'users'], databases: ['orders-db', 'pay-gw-db'] },
+  { framework: 'litestar', services: 'catalog:product@mysql,notes@sqlite', deployments: ['catalog', 'notes'], databases: ['catalog-db'] },
+] as const;
+
+describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kubernetes-validate --strict)', () => {
+  const work = tempDir('k8s');
+  let newest: string;
+  beforeAll(async () => {
+    newest = await newestVersion();
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  describe.each(PROJECTS)('$framework project with --services $services', ({ framework, services, deployments, databases }) => {
+    const project = path.join(work, framework);
+    beforeAll(async () => {
+      const created = await runCli([framework, '--services', services, '--framework', framework, '--yes', '--no-install', '--no-git'], { cwd: work });
+      expect(created.exitCode, created.all).toBe(0);
+      // Every project here has a SQLite service: the CLI says once that it cannot scale out.
+      expect(created.stdout.match(/\(SQLite\) runs? as a single replica/g)).toHaveLength(1);
+      fillProdSecrets(project);
+    });
+
+    it.each(OVERLAYS)('overlay %s builds and validates against 1.31 and the newest version', async (overlay) => {
+      const { text, objects } = await build(project, overlay);
+      expect(names(objects, 'Deployment')).toEqual(deployments);
+      expect(names(objects, 'StatefulSet')).toEqual(overlay === 'dev' ? databases : []);
+      for (const version of [OLDEST_VERSION, newest]) await validate(text, path.join(work, `${framework}-${overlay}.yaml`), version);
+      // The generated secrets reach the pods under their hashed names.
+      for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
+        const secret = deployment.spec.template.spec.containers[0].envFrom.find((source: any) => source.secretRef).secretRef.name;
+        expect(names(objects, 'Secret')).toContain(secret);
+      }
+    });
+  });
+
+  describe('after add-service', () => {
+    const project = path.join(work, 'grown');
+    beforeAll(async () => {
+      const created = await runCli(['grown', '--services', 'users@sqlite,orders@postgres', '--yes', '--no-install'], { cwd: work });
+      expect(created.exitCode, created.all).toBe(0);
+      const added = await runCli(['add-service', 'pay_gw', '--db', 'mysql', '--yes', '--no-install'], { cwd: project });
+      expect(added.exitCode, added.all).toBe(0);
+      const sqlite = await runCli(['add-service', 'notes', '--db', 'sqlite', '--yes', '--no-install', '--no-git-check'], { cwd: project });
+      expect(sqlite.exitCode, sqlite.all).toBe(0);
+      expect(sqlite.stdout.match(/single replica/g)).toHaveLength(1);
+      fillProdSecrets(project);
+    });
+
+    it.each(OVERLAYS)('overlay %s still builds, validates and includes the new services', async (overlay) => {
+      const { text, objects } = await build(project, overlay);
+      expect(names(objects, 'Deployment')).toEqual(['notes', 'orders', 'pay-gw', 'users']);
+      expect(names(objects, 'HorizontalPodAutoscaler')).toEqual(['orders', 'pay-gw']);
+      expect(names(objects, 'StatefulSet')).toEqual(overlay === 'dev' ? ['orders-db', 'pay-gw-db'] : []);
+      const ingress = objects.find((object) => object.kind === 'Ingress')!;
+      expect(ingress.spec.rules[0].http.paths.map((entry: any) => entry.backend.service.name)).toEqual(['users', 'orders', 'pay-gw', 'notes']);
+      const policy = objects.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'users')!;
+      const peers = policy.spec.ingress[1].from.map((entry: any) => entry.podSelector.matchLabels['app.kubernetes.io/name']);
+      expect(peers).toEqual(['orders', 'pay-gw', 'notes']);
+      await validate(text, path.join(work, `grown-${overlay}.yaml`), newest);
+    });
+  });
+});
