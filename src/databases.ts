@@ -36,6 +36,17 @@ interface CiSpec {
   urlVariable: string;
 }
 
+/** A database server of one engine in the Kubernetes dev overlay: a one-replica StatefulSet. */
+interface KubernetesSpec {
+  /** The container's plain environment: the official image creates the account and database from it. */
+  environment(server: ServerContext): Array<{ name: string; value: string }>;
+  /**
+   * The lines of the server's git-ignored secret env file; `value` blanks each real value in
+   * the committed example.
+   */
+  secretLines(server: ServerContext, value: (real: string) => string): string[];
+}
+
 /** What an engine with a server (a container of its own per service) needs besides. */
 interface ServerSpec {
   /** The server's superuser, which the image creates; the service never uses it. */
@@ -59,6 +70,7 @@ interface ServerSpec {
   firstHostPort: number;
   compose: ComposeSpec;
   ci: CiSpec;
+  kubernetes: KubernetesSpec;
 }
 
 export interface DatabaseEngine {
@@ -131,6 +143,15 @@ const ENGINE_LIST = [
         url: 'postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgres',
         urlVariable: 'TEST_POSTGRES_URL',
       },
+      kubernetes: {
+        environment: (server) => [
+          { name: 'POSTGRES_USER', value: server.user },
+          { name: 'POSTGRES_DB', value: server.name },
+          // A volume's root holds lost+found, which initdb refuses: the data go one level down.
+          { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+        ],
+        secretLines: (server, value) => [`POSTGRES_PASSWORD=${value(server.password)}`],
+      },
     },
   },
   {
@@ -169,6 +190,13 @@ const ENGINE_LIST = [
         url: 'mysql+aiomysql://root:root@127.0.0.1:3306/mysql',
         urlVariable: 'TEST_MYSQL_URL',
       },
+      kubernetes: {
+        environment: (server) => [
+          { name: 'MYSQL_USER', value: server.user },
+          { name: 'MYSQL_DATABASE', value: server.name },
+        ],
+        secretLines: (server, value) => [`MYSQL_PASSWORD=${value(server.password)}`, `MYSQL_ROOT_PASSWORD=${value(server.rootPassword)}`],
+      },
     },
   },
 ] as const satisfies readonly DatabaseEngine[];
@@ -198,12 +226,19 @@ const serverEngines = (): Array<{ engine: DatabaseEngine; server: ServerSpec }> 
 /** The system databases of every engine: no service may be named like one of them. */
 export const databaseSystemNames = (): Set<string> => new Set(serverEngines().flatMap(({ server }) => server.systemDatabases));
 
+/** `mysql or postgres`: the engines with a server, by `--db` value, as a message names them. */
+export function serverEngineIds(): string {
+  return alternatives(serverEngines().map(({ engine }) => engine.id));
+}
+
+const alternatives = (words: string[]): string => {
+  const sorted = [...words].sort();
+  return sorted.length < 2 ? sorted.join('') : `${sorted.slice(0, -1).join(', ')} or ${sorted.at(-1)}`;
+};
+
 /** `MySQL or PostgreSQL`: the engines with a server, by label, as a message names them. */
 export function serverEngineLabels(): string {
-  const labels = serverEngines()
-    .map(({ engine }) => engine.label)
-    .sort();
-  return labels.length < 2 ? labels.join('') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+  return alternatives(serverEngines().map(({ engine }) => engine.label));
 }
 
 /** A database server container of one service, as compose and `.env` see it. */

@@ -15,7 +15,7 @@
 import { Document } from 'yaml';
 import { CONTAINER_ENVIRONMENT } from './compose.js';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
-import type { ServerContext } from './databases.js';
+import { databaseEngine, databaseLabel, hasServer, serverEngineIds, type ServerContext } from './databases.js';
 import { toKebab } from './naming.js';
 
 export const K8S_DIR = 'deploy/k8s';
@@ -54,14 +54,19 @@ export const secretsFile = (overlay: Overlay, folder: string): string => `${over
 /** The peer URL of a service inside the cluster: its Service, on the container port. */
 export const clusterUrl = (serviceName: string): string => `http://${k8sName(serviceName)}:${CONTAINER_PORT}`;
 
-/** SQLite services run as one replica: the database is a file on one volume. */
-export const scalesOut = (service: Pick<ServiceContext, 'db'>): boolean => service.db !== 'sqlite';
+/**
+ * Services on an embedded database (SQLite) run as one replica: the database is a file on
+ * one volume. Those on a database server scale out.
+ */
+export const scalesOut = (service: Pick<ServiceContext, 'db'>): boolean => hasServer(service.db);
 
 /** The one line the CLI says when it generates services that cannot scale out on Kubernetes. */
-export function sqliteNotice(services: ReadonlyArray<Pick<ServiceContext, 'name' | 'db'>>): string | undefined {
-  const names = services.filter((service) => !scalesOut(service)).map((service) => service.name);
-  if (names.length === 0) return undefined;
-  return `On Kubernetes, ${names.join(', ')} (SQLite) run${names.length === 1 ? 's' : ''} as a single replica with a volume and no autoscaler; use --db postgres or mysql for a service that must scale out.`;
+export function singleReplicaNotice(services: ReadonlyArray<Pick<ServiceContext, 'name' | 'db'>>): string | undefined {
+  const single = services.filter((service) => !scalesOut(service));
+  if (single.length === 0) return undefined;
+  const names = single.map((service) => service.name);
+  const labels = [...new Set(single.map((service) => databaseLabel(service.db)))].join(', ');
+  return `On Kubernetes, ${names.join(', ')} (${labels}) run${names.length === 1 ? 's' : ''} as a single replica with a volume and no autoscaler; use --db ${serverEngineIds()} for a service that must scale out.`;
 }
 
 const labels = (service: Pick<ServiceContext, 'name' | 'projectName'>, component: string) => ({
@@ -308,18 +313,9 @@ function baseServiceFiles(service: ServiceContext): Map<string, string> {
 function devDatabase(service: ServiceContext, server: ServerContext): unknown[] {
   const name = databaseName(service);
   const selector = { [NAME_LABEL]: name };
-  const postgres = service.db === 'postgres';
+  const spec = databaseEngine(service.db).server!;
   // The official images create the service's account and database from these variables.
-  const env = postgres
-    ? [
-        { name: 'POSTGRES_USER', value: server.user },
-        { name: 'POSTGRES_DB', value: server.name },
-        { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-      ]
-    : [
-        { name: 'MYSQL_USER', value: server.user },
-        { name: 'MYSQL_DATABASE', value: server.name },
-      ];
+  const env = spec.kubernetes.environment(server);
   return [
     {
       apiVersion: 'apps/v1',
@@ -342,7 +338,7 @@ function devDatabase(service: ServiceContext, server: ServerContext): unknown[] 
                 ports: [{ name: 'database', containerPort: server.containerPort }],
                 readinessProbe: { tcpSocket: { port: 'database' }, periodSeconds: 5 },
                 resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-                volumeMounts: [{ name: 'data', mountPath: postgres ? '/var/lib/postgresql/data' : '/var/lib/mysql' }],
+                volumeMounts: [{ name: 'data', mountPath: spec.compose.dataPath }],
               },
             ],
           },
@@ -398,9 +394,7 @@ function devDatabaseUrl(service: ServiceContext, server: ServerContext): string 
 
 function databaseSecretLines(service: ServiceContext, server: ServerContext, example: boolean): string[] {
   const value = (real: string) => (example ? '' : real);
-  return service.db === 'postgres'
-    ? [`POSTGRES_PASSWORD=${value(server.password)}`]
-    : [`MYSQL_PASSWORD=${value(server.password)}`, `MYSQL_ROOT_PASSWORD=${value(server.rootPassword)}`];
+  return databaseEngine(service.db).server!.kubernetes.secretLines(server, value);
 }
 
 const EXAMPLE_HEADER = (overlay: Overlay, folder: string) =>

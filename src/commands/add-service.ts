@@ -12,7 +12,7 @@ import { derivedFromName, MANIFEST_FILE, peerContext, serviceContext, type Servi
 import { databaseLabel, DEFAULT_DATABASE, nextDatabasePort, type Database } from '../databases.js';
 import { addPeerToEnv, addReadmeRow, addServiceToCompose, appendEnvLines, type EditResult } from '../edits.js';
 import { ciEdits } from '../ci.js';
-import { K8S_BASE, K8S_DIR, newServiceFiles, sqliteNotice } from '../k8s.js';
+import { K8S_BASE, K8S_DIR, newServiceFiles, singleReplicaNotice } from '../k8s.js';
 import { k8sEdits } from '../k8s-edits.js';
 import { PostWriteError, UsageError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
@@ -288,8 +288,8 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   reporter.success(
     `Added ${name} (${planned.service.entity.label} at /api/v1/${planned.service.entity.routePath}, ${databaseLabel(answers.db)}, port ${answers.port}): ${created.length} files created, ${planned.change.modify.size} changed`,
   );
-  const sqlite = sqliteNotice([planned.service]);
-  if (sqlite) reporter.info(sqlite);
+  const singleReplica = singleReplicaNotice([planned.service]);
+  if (singleReplica) reporter.info(singleReplica);
   const cd = relativeRoot === '.' ? '' : `cd ${relativeRoot} && `;
   onInterruptSay(`Interrupted: ${name} was added; finish with: ${cd}make install-service-${name} && make test`);
 

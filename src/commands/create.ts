@@ -12,7 +12,7 @@ import { buildManifest } from '../manifest.js';
 import { FIRST_PORT, resolveFromFlags, reproduceCommand, shellQuote, type CreateAnswers, type CreateFlags } from '../options.js';
 import { renderProject } from '../render/project.js';
 import { sortedPaths, type Plan } from '../render/plan.js';
-import { sqliteNotice } from '../k8s.js';
+import { singleReplicaNotice } from '../k8s.js';
 import { gitSkipReason, INIT_COMMANDS, initRepository } from '../steps/git.js';
 import { projectInstallTargets, runInstallTargets, type StepFailure } from '../steps/install.js';
 import { testProject } from '../steps/test.js';
@@ -71,8 +71,8 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   reporter.success(`Wrote ${written.written} files to ${relativeDir}`);
   if (written.kept.length > 0) reporter.info(`Kept your existing ${written.kept.join(', ')}`);
   if (written.merged.length > 0) reporter.info(`Kept your ${written.merged.join(', ')}, with ours appended in a delimited section`);
-  const sqlite = sqliteNotice(answers.services);
-  if (sqlite) reporter.info(sqlite);
+  const singleReplica = singleReplicaNotice(answers.services);
+  if (singleReplica) reporter.info(singleReplica);
   // What an interruption leaves to do: the steps below not yet run, in their order. The git
   // step is named once it is known that initRepository would commit (not inside a repository).
   const finishWith = (steps: Array<string | false>) => {

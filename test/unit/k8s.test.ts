@@ -11,10 +11,10 @@ import { parse, parseAllDocuments } from 'yaml';
 import { planAddService } from '../../src/commands/add-service.js';
 import { planProject } from '../../src/commands/create.js';
 import { projectContext, serviceRecords, type ServiceContext } from '../../src/context.js';
-import { K8S_BASE, K8S_DIR, k8sName, newServiceFiles, renderK8sFiles, sqliteNotice } from '../../src/k8s.js';
+import { K8S_BASE, K8S_DIR, k8sName, newServiceFiles, renderK8sFiles, singleReplicaNotice } from '../../src/k8s.js';
 import { addPeerToNetworkPolicy, k8sEdits } from '../../src/k8s-edits.js';
 import { resolveFromFlags } from '../../src/options.js';
-import { readManifest } from '../../src/project.js';
+import { readManifest } from '../../src/manifest.js';
 import type { Plan } from '../../src/render/plan.js';
 import { repoRoot } from '../helpers/cli.js';
 import { TEST_VERSION } from '../helpers/plan.js';
@@ -353,8 +353,8 @@ describe('the SQLite notice', () => {
       { name: 'orders', db: 'postgres' },
       { name: 'notes', db: 'sqlite' },
     ] as const;
-    expect(sqliteNotice(services)).toMatch(/^On Kubernetes, users, notes \(SQLite\) run as a single replica/);
-    expect(sqliteNotice([services[0]])).toMatch(/^On Kubernetes, users \(SQLite\) runs as a single replica/);
-    expect(sqliteNotice([services[1]])).toBeUndefined();
+    expect(singleReplicaNotice(services)).toMatch(/^On Kubernetes, users, notes \(SQLite\) run as a single replica/);
+    expect(singleReplicaNotice([services[0]])).toMatch(/^On Kubernetes, users \(SQLite\) runs as a single replica/);
+    expect(singleReplicaNotice([services[1]])).toBeUndefined();
   });
 });
