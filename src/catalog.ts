@@ -29,6 +29,31 @@ const COMMON_DEPENDENCIES = [
   'pyjwt>=2.10',
 ];
 
+/**
+ * OpenTelemetry, pinned exactly and as one set: the SDK and the API move together, and the
+ * instrumentations are beta releases (0.x b) that each require the semantic conventions of
+ * one SDK release (0.66b2 goes with 1.45.2). Bump them together.
+ */
+const OTEL_VERSION = '1.45.2';
+const OTEL_CONTRIB_VERSION = '0.66b2';
+
+/** Traces (OpenTelemetry) and metrics (Prometheus) of every service. */
+const TELEMETRY_DEPENDENCIES = [
+  `opentelemetry-api==${OTEL_VERSION}`,
+  `opentelemetry-sdk==${OTEL_VERSION}`,
+  // OTLP over HTTP (protobuf): what collectors and grafana/otel-lgtm accept on port 4318.
+  `opentelemetry-exporter-otlp-proto-http==${OTEL_VERSION}`,
+  `opentelemetry-instrumentation-sqlalchemy==${OTEL_CONTRIB_VERSION}`,
+  'prometheus-client>=0.21',
+];
+
+/** The instrumentation of each framework's requests. */
+const FRAMEWORK_TELEMETRY_DEPENDENCIES: Record<Framework, string[]> = {
+  fastapi: [`opentelemetry-instrumentation-fastapi==${OTEL_CONTRIB_VERSION}`],
+  // Litestar's OpenTelemetry plugin is built on the ASGI instrumentation.
+  litestar: [`opentelemetry-instrumentation-asgi==${OTEL_CONTRIB_VERSION}`],
+};
+
 const FRAMEWORK_DEPENDENCIES: Record<Framework, string[]> = {
   // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
   // that the transaction is committed before the response is sent.
@@ -69,7 +94,14 @@ const SERVICE_LINT_DEPENDENCIES = [
 ];
 
 /** Runtime dependencies of libs/ (the shared distribution): no web framework, no ORM. */
-const LIBS_DEPENDENCIES = ['pydantic>=2.9', 'pydantic-settings>=2.6', 'httpx>=0.28'];
+const LIBS_DEPENDENCIES = [
+  'pydantic>=2.9',
+  'pydantic-settings>=2.6',
+  'httpx>=0.28',
+  // The peer client carries the trace context (W3C traceparent) to the services it calls.
+  `opentelemetry-api==${OTEL_VERSION}`,
+  `opentelemetry-instrumentation-httpx==${OTEL_CONTRIB_VERSION}`,
+];
 
 /** The root environment: end-to-end tests, and the linters that check libs/. */
 const ROOT_DEV_DEPENDENCIES = [
@@ -83,11 +115,21 @@ const ROOT_DEV_DEPENDENCIES = [
   // scripts/check_syntax.py reads YAML with it (pre-commit depends on it too).
   'pyyaml>=6.0.2',
   'types-pyyaml>=6.0.12',
+  // tests/otlp_receiver.py decodes the traces the services export; tests/test_observability.py
+  // reads their metrics with the Prometheus parser.
+  `opentelemetry-proto==${OTEL_VERSION}`,
+  'prometheus-client>=0.21',
 ];
 
 export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
   return {
-    dependencies: [...COMMON_DEPENDENCIES, ...FRAMEWORK_DEPENDENCIES[framework], ...DATABASE_DEPENDENCIES[db]],
+    dependencies: [
+      ...COMMON_DEPENDENCIES,
+      ...FRAMEWORK_DEPENDENCIES[framework],
+      ...DATABASE_DEPENDENCIES[db],
+      ...TELEMETRY_DEPENDENCIES,
+      ...FRAMEWORK_TELEMETRY_DEPENDENCIES[framework],
+    ],
     devDependencies: [
       ...SERVICE_TEST_DEPENDENCIES,
       ...FRAMEWORK_TEST_DEPENDENCIES[framework],
