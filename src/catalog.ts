@@ -57,7 +57,9 @@ const FRAMEWORK_TELEMETRY_DEPENDENCIES: Record<Framework, string[]> = {
 const FRAMEWORK_DEPENDENCIES: Record<Framework, string[]> = {
   // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
   // that the transaction is committed before the response is sent.
-  fastapi: ['fastapi>=0.121', 'uvicorn[standard]>=0.32'],
+  // 0.137.2: `fastapi.routing.iter_route_contexts`, which gives the metrics the full path
+  // template of a route included through routers.
+  fastapi: ['fastapi>=0.137.2', 'uvicorn[standard]>=0.32'],
   // 2.23 added the explicit markers the routes use (`NamedDependency`, `JSONBody`); the
   // inferred forms they replace are deprecated and stop working in Litestar 3.
   litestar: ['litestar>=2.23', 'uvicorn[standard]>=0.32'],

@@ -36,4 +36,7 @@ def setup_metrics(app: Litestar) -> None:
     """
     metrics = ServiceMetrics(engine_of=lambda: getattr(app.state, "engine", None))
     app.state.metrics = metrics
-    app.asgi_handler = MetricsMiddleware(app.asgi_handler, metrics, route_template)  # type: ignore[arg-type]
+    # Litestar types the ASGI messages more narrowly than this plain middleware; they are
+    # the same.
+    middleware = MetricsMiddleware(app.asgi_handler, metrics, route_template)  # type: ignore[arg-type]
+    app.asgi_handler = middleware  # type: ignore[assignment]
