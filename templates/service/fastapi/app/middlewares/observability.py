@@ -41,7 +41,11 @@ def setup_observability(app: FastAPI, tracer_provider: TracerProvider | None) ->
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics, route_of=RouteTemplates(app))
     if tracer_provider is not None:
-        # A server span per request, whose parent is the caller's (W3C traceparent).
+        # A server span per request, whose parent is the caller's (W3C traceparent); not
+        # one more per ASGI message sent or received, which say little and cost much.
         FastAPIInstrumentor.instrument_app(
-            app, tracer_provider=tracer_provider, excluded_urls=f"{METRICS_PATH}$"
+            app,
+            tracer_provider=tracer_provider,
+            excluded_urls=f"{METRICS_PATH}$",
+            exclude_spans=["receive", "send"],
         )

@@ -21,10 +21,15 @@ def route_template(scope: Scope) -> str | None:
 
 def telemetry_plugins(tracer_provider: TracerProvider | None) -> list[PluginProtocol]:
     """Litestar's OpenTelemetry plugin: a server span per request, whose parent is the
-    caller's (W3C traceparent). None when tracing is off."""
+    caller's (W3C traceparent); not one more per ASGI message sent or received, which say
+    little and cost much. None when tracing is off."""
     if tracer_provider is None:
         return []
-    config = OpenTelemetryConfig(tracer_provider=tracer_provider, exclude=[f"^{METRICS_PATH}$"])
+    config = OpenTelemetryConfig(
+        tracer_provider=tracer_provider,
+        exclude=[f"^{METRICS_PATH}$"],
+        exclude_spans=["receive", "send"],
+    )
     return [OpenTelemetryPlugin(config)]
 
 
