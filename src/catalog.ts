@@ -29,6 +29,24 @@ const COMMON_DEPENDENCIES = [
   'pyjwt>=2.10',
 ];
 
+/**
+ * OpenTelemetry, pinned exactly and as one set: the SDK and the API move together, and the
+ * instrumentations are beta releases (0.x b) that each require the semantic conventions of
+ * one SDK release (0.66b2 goes with 1.45.2). Bump them together.
+ */
+const OTEL_VERSION = '1.45.2';
+const OTEL_CONTRIB_VERSION = '0.66b2';
+
+/** Traces (OpenTelemetry) and metrics (Prometheus) of every service. */
+const TELEMETRY_DEPENDENCIES = [
+  `opentelemetry-api==${OTEL_VERSION}`,
+  `opentelemetry-sdk==${OTEL_VERSION}`,
+  // OTLP over HTTP (protobuf): what collectors and grafana/otel-lgtm accept on port 4318.
+  `opentelemetry-exporter-otlp-proto-http==${OTEL_VERSION}`,
+  `opentelemetry-instrumentation-sqlalchemy==${OTEL_CONTRIB_VERSION}`,
+  'prometheus-client>=0.21',
+];
+
 /** Test tools of a service (its `dev` dependency group, with the lint tools below). */
 const SERVICE_TEST_DEPENDENCIES = [
   'pytest>=8.3',
@@ -45,7 +63,14 @@ const SERVICE_LINT_DEPENDENCIES = [
 ];
 
 /** Runtime dependencies of libs/ (the shared distribution): no web framework, no ORM. */
-const LIBS_DEPENDENCIES = ['pydantic>=2.9', 'pydantic-settings>=2.6', 'httpx>=0.28'];
+const LIBS_DEPENDENCIES = [
+  'pydantic>=2.9',
+  'pydantic-settings>=2.6',
+  'httpx>=0.28',
+  // The peer client carries the trace context (W3C traceparent) to the services it calls.
+  `opentelemetry-api==${OTEL_VERSION}`,
+  `opentelemetry-instrumentation-httpx==${OTEL_CONTRIB_VERSION}`,
+];
 
 /** The root environment: end-to-end tests, and the linters that check libs/. */
 const ROOT_DEV_DEPENDENCIES = [
@@ -61,11 +86,22 @@ const ROOT_DEV_DEPENDENCIES = [
   // scripts/check_syntax.py reads YAML with it (pre-commit depends on it too).
   'pyyaml>=6.0.2',
   'types-pyyaml>=6.0.12',
+  // tests/otlp_receiver.py decodes the traces the services export; tests/test_observability.py
+  // reads their metrics with the Prometheus parser.
+  `opentelemetry-proto==${OTEL_VERSION}`,
+  'prometheus-client>=0.21',
 ];
 
 export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
   return {
-    dependencies: [...COMMON_DEPENDENCIES, ...frameworkSpec(framework).dependencies, ...databaseEngine(db).dependencies],
+    dependencies: [
+      ...COMMON_DEPENDENCIES,
+      ...frameworkSpec(framework).dependencies,
+      ...databaseEngine(db).dependencies,
+      ...TELEMETRY_DEPENDENCIES,
+      // The instrumentation of the framework's requests, pinned with the rest of the set.
+      `${frameworkSpec(framework).instrumentation}==${OTEL_CONTRIB_VERSION}`,
+    ],
     devDependencies: [
       ...SERVICE_TEST_DEPENDENCIES,
       ...frameworkSpec(framework).testDependencies,

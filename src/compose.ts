@@ -36,7 +36,46 @@ const HTTP_HEALTHCHECK = [
   `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${CONTAINER_PORT}/health/ready', timeout=2)`,
 ];
 
-function appService(service: ServiceContext): ComposeService {
+/**
+ * The observability container: an OpenTelemetry collector with Grafana, Tempo (traces),
+ * Prometheus (metrics) and Loki (logs) in one image, for development. Every service
+ * exports its traces to it over OTLP/HTTP.
+ */
+export const OBSERVABILITY_SERVICE = 'observability';
+export const OBSERVABILITY_IMAGE = 'grafana/otel-lgtm:0.30.0';
+/** Grafana's port, published on PUBLISHED_HOST. */
+export const GRAFANA_PORT = 3000;
+/** OTLP over HTTP; published too, so that services run with `make run` can export to it. */
+export const OTLP_HTTP_PORT = 4318;
+
+function observabilityService(): ComposeService {
+  return {
+    image: OBSERVABILITY_IMAGE,
+    ports: [published(GRAFANA_PORT, GRAFANA_PORT), published(OTLP_HTTP_PORT, OTLP_HTTP_PORT)],
+    restart: 'unless-stopped',
+  };
+}
+
+/** What a service's container is told about telemetry: where traces go, JSON logs. */
+function telemetryEnvironment(service: ServiceContext, observability: boolean): Record<string, string> {
+  const logs = { [`${service.envPrefix}LOG_FORMAT`]: 'json' };
+  if (!observability) return logs;
+  return {
+    ...logs,
+    OTEL_SERVICE_NAME: service.name,
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://${OBSERVABILITY_SERVICE}:${OTLP_HTTP_PORT}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  };
+}
+
+/** Where a Prometheus that discovers containers by their labels finds the metrics. */
+const prometheusLabels = (): Record<string, string> => ({
+  'prometheus.io/scrape': 'true',
+  'prometheus.io/port': String(CONTAINER_PORT),
+  'prometheus.io/path': '/metrics',
+});
+
+function appService(service: ServiceContext, observability: boolean): ComposeService {
   const server = service.database.server;
   return {
     build: {
@@ -57,7 +96,9 @@ function appService(service: ServiceContext): ComposeService {
       [`${service.envPrefix}PORT`]: String(CONTAINER_PORT),
       [`${service.envPrefix}DATABASE_URL`]: service.database.composeUrl,
       [`${service.envPrefix}PEERS`]: service.composePeersJson,
+      ...telemetryEnvironment(service, observability),
     },
+    labels: prometheusLabels(),
     ...(server
       ? { depends_on: { [server.host]: { condition: 'service_healthy' } } }
       : { volumes: [`${service.name}-data:/data`] }),
@@ -82,14 +123,17 @@ function databaseService(service: ServiceContext, server: ServerContext): Compos
   };
 }
 
-/** The compose services and named volumes one generated service needs. */
-export function composeEntries(service: ServiceContext): ComposeEntries {
+/**
+ * The compose services and named volumes one generated service needs. `observability`: the
+ * file has the observability container, which the service then exports its traces to.
+ */
+export function composeEntries(service: ServiceContext, observability = true): ComposeEntries {
   const server = service.database.server;
-  if (!server) return { services: [[service.name, appService(service)]], volumes: [`${service.name}-data`] };
+  if (!server) return { services: [[service.name, appService(service, observability)]], volumes: [`${service.name}-data`] };
   return {
     services: [
       [server.host, databaseService(service, server)],
-      [service.name, appService(service)],
+      [service.name, appService(service, observability)],
     ],
     volumes: [`${server.host}-data`],
   };
@@ -106,13 +150,15 @@ const HEADER = (project: ProjectContext) => ` Every service of ${project.project
  (git-ignored, generated with random values). Each service connects with an account of its
  own, which owns its database and nothing else. Migrations run when a service's container
  starts, once its database is healthy, under a database lock: containers of one service
- started together (--scale) run them one at a time.`;
+ started together (--scale) run them one at a time. Every service sends its traces to the
+ ${OBSERVABILITY_SERVICE} container: Grafana on http://${PUBLISHED_HOST}:${GRAFANA_PORT} (see the README).`;
 
 /** The whole compose file of a new project. */
 export function renderCompose(project: ProjectContext): string {
   const doc = new Document({ services: {}, volumes: {} });
   doc.commentBefore = HEADER(project);
   for (const service of project.services) addComposeEntries(doc, composeEntries(service));
+  addComposeEntries(doc, { services: [[OBSERVABILITY_SERVICE, observabilityService()]], volumes: [] });
   return doc.toString({ lineWidth: 0, nullStr: '' });
 }
 

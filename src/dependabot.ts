@@ -13,6 +13,12 @@ type Update = Record<string, unknown>;
 
 const WEEKLY = { interval: 'weekly' };
 
+/**
+ * The OpenTelemetry packages are pinned as one set (see src/catalog.ts): a pull request per
+ * package would propose versions that do not go together, so they are updated in one.
+ */
+const PYTHON_GROUPS = { opentelemetry: { patterns: ['opentelemetry-*'] } };
+
 /** Dependabot's name of a project's Python package manager (uv updates uv.lock too). */
 const pythonEcosystem = (packageManager: PackageManager): string => (packageManager === 'uv' ? 'uv' : 'pip');
 
@@ -20,7 +26,7 @@ const pythonEcosystem = (packageManager: PackageManager): string => (packageMana
 function serviceUpdates(name: string, packageManager: PackageManager): Update[] {
   const directory = `/services/${name}`;
   return [
-    { 'package-ecosystem': pythonEcosystem(packageManager), directory, schedule: WEEKLY },
+    { 'package-ecosystem': pythonEcosystem(packageManager), directory, schedule: WEEKLY, groups: PYTHON_GROUPS },
     { 'package-ecosystem': 'docker', directory, schedule: WEEKLY },
   ];
 }
@@ -30,7 +36,7 @@ function dependabotData(packageManager: PackageManager, services: ReadonlyArray<
     version: 2,
     updates: [
       ...services.flatMap((service) => serviceUpdates(service.name, packageManager)),
-      { 'package-ecosystem': pythonEcosystem(packageManager), directory: '/', schedule: WEEKLY },
+      { 'package-ecosystem': pythonEcosystem(packageManager), directory: '/', schedule: WEEKLY, groups: PYTHON_GROUPS },
       { 'package-ecosystem': 'github-actions', directory: '/', schedule: WEEKLY },
     ],
   };

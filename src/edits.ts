@@ -4,7 +4,7 @@
  * safely; none of them rewrites what it does not need to touch.
  */
 import { isMap, isScalar, parseDocument, type Document } from 'yaml';
-import { addComposeEntries, composeEntries } from './compose.js';
+import { addComposeEntries, composeEntries, OBSERVABILITY_SERVICE } from './compose.js';
 import { peerContext, type ServiceContext } from './context.js';
 
 export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -42,13 +42,16 @@ export function appendEnvLines(text: string, lines: string[]): string {
 /**
  * Add a service (and its database container) to docker-compose.yml with a document edit:
  * comments, order and the user's own services stay as they are. Existing services that
- * list their peers in the environment learn about the new one.
+ * list their peers in the environment learn about the new one. A file without the
+ * observability container (removed by hand) does not get it back.
  */
 export function addServiceToCompose(text: string, service: ServiceContext, peers: Array<{ name: string; envPrefix: string }>): EditResult {
   const doc: Document = parseDocument(text);
   if (doc.errors.length > 0) return conflict(`it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
   if (!isMap(doc.get('services'))) return conflict('it has no "services" mapping');
-  const clashes = addComposeEntries(doc, composeEntries(service));
+  // Traces go to the observability container only where the file still has it.
+  const observability = doc.hasIn(['services', OBSERVABILITY_SERVICE]);
+  const clashes = addComposeEntries(doc, composeEntries(service, observability));
   if (clashes.length > 0) return conflict(`it already defines ${clashes.map((name) => `"${name}"`).join(' and ')}`);
   const url = peerContext(service).composeUrl;
   for (const peer of peers) {

@@ -15,6 +15,8 @@ export interface FrameworkSpec {
   module: string;
   /** `[project] dependencies` it adds to a service. */
   dependencies: readonly string[];
+  /** Its OpenTelemetry instrumentation package; the catalog pins it with the rest of the set. */
+  instrumentation: string;
   /** What its tests need besides the common test tools. */
   testDependencies: readonly string[];
   /** Template layers it adds after service/base, in order; later ones win. */
@@ -29,7 +31,10 @@ const FRAMEWORK_SPECS = [
     module: 'fastapi',
     // 0.121 added `Depends(..., scope="function")`, which the session dependency uses so
     // that the transaction is committed before the response is sent.
-    dependencies: ['fastapi>=0.121', 'uvicorn[standard]>=0.32'],
+    // 0.137.2: `fastapi.routing.iter_route_contexts`, which gives the metrics the full path
+    // template of a route included through routers.
+    dependencies: ['fastapi>=0.137.2', 'uvicorn[standard]>=0.32'],
+    instrumentation: 'opentelemetry-instrumentation-fastapi',
     testDependencies: ['asgi-lifespan>=2.1'],
     layers: ['service/fastapi'],
   },
@@ -41,6 +46,8 @@ const FRAMEWORK_SPECS = [
     // 2.23 added the explicit markers the routes use (`NamedDependency`, `JSONBody`); the
     // inferred forms they replace are deprecated and stop working in Litestar 3.
     dependencies: ['litestar>=2.23', 'uvicorn[standard]>=0.32'],
+    // Litestar's OpenTelemetry plugin is built on the ASGI instrumentation.
+    instrumentation: 'opentelemetry-instrumentation-asgi',
     // Its test client is built in.
     testDependencies: [],
     layers: ['service/litestar'],

@@ -18,8 +18,11 @@ const RESERVED_SERVICE_NAMES = new Set([
   'app', 'api', 'cmd', 'core', 'libs', 'services', 'tests', 'test', 'scripts', 'migrations',
   'shared', 'shared_schemas', 'shared_utils', 'shared_config', 'alembic', ...frameworkModules(),
   'sqlalchemy', 'pydantic', 'httpx', 'uvicorn', 'pytest', 'typing', 'asyncio', 'logging', 'json',
-  'os', 'sys', 'site', 'root', 'venv', 'node_modules',
+  'os', 'sys', 'site', 'root', 'venv', 'node_modules', 'opentelemetry', 'prometheus_client',
 ]);
+
+/** Containers of docker-compose.yml that are not services (see src/compose.ts). */
+const RESERVED_CONTAINER_NAMES = new Set(['observability']);
 
 /**
  * System databases of every engine: a service's database, and its database user, are named
@@ -84,6 +87,9 @@ export function serviceNameProblem(name: string): string | undefined {
   }
   if (RESERVED_SERVICE_NAMES.has(module)) {
     return `"${name}" clashes with a folder or package of the generated project. Try "${name}-service".`;
+  }
+  if (RESERVED_CONTAINER_NAMES.has(module)) {
+    return `"${name}" is the name of the observability container of docker-compose.yml. Try "${name}-service".`;
   }
   if (DATABASE_SYSTEM_NAMES.has(module)) {
     return `"${name}" is the name of a system database of ${serverEngineLabels()}, and the service's database would be named after it. Try "${name}-service".`;

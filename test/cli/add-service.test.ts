@@ -76,8 +76,9 @@ describe('add-service on a hand-edited project', () => {
 
   it('adds the service and its database to compose, and tells the other services', () => {
     const compose = parse(read('docker-compose.yml')) as { services: Record<string, any>; volumes: Record<string, unknown> };
-    expect(Object.keys(compose.services)).toEqual(['users', 'orders-db', 'orders']);
+    expect(Object.keys(compose.services)).toEqual(['users', 'observability', 'orders-db', 'orders']);
     expect(compose.services.orders.depends_on).toEqual({ 'orders-db': { condition: 'service_healthy' } });
+    expect(compose.services.orders.environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://observability:4318');
     expect(Object.keys(compose.volumes)).toEqual(['users-data', 'orders-db-data']);
     expect(JSON.parse(compose.services.users.environment.USERS_PEERS)).toEqual({ orders: 'http://orders:8000' });
     expect(read('services/users/.env')).toMatch(/^USERS_PEERS=\{"orders":"http:\/\/127\.0\.0\.1:8002"\}$/m);

@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { binPath, runCli, tempDir } from '../helpers/cli.js';
+import { OBSERVABILITY_SERVICE } from '../../src/compose.js';
 
 const work = tempDir('concurrency');
 const base = path.join(work, 'base');
@@ -48,7 +49,7 @@ function view(project: string): ProjectView {
   const compose = parse(fs.readFileSync(path.join(project, 'docker-compose.yml'), 'utf8')) as { services: Record<string, unknown> };
   return {
     manifest,
-    compose: Object.keys(compose.services).filter((name) => !name.endsWith('-db')).sort(),
+    compose: Object.keys(compose.services).filter((name) => !name.endsWith('-db') && name !== OBSERVABILITY_SERVICE).sort(),
     folders: fs.readdirSync(path.join(project, 'services')).sort(),
   };
 }

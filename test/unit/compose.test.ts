@@ -10,11 +10,13 @@ import {
   CONTAINER_ENVIRONMENT,
   composeEntries,
   composeHostPorts,
+  OBSERVABILITY_SERVICE,
   renderCompose,
   renderComposeEnv,
 } from '../../src/compose.js';
 import { projectContext } from '../../src/context.js';
 import { POSTGRES_INIT_PASSWORD_VARIABLE, serverAccountName } from '../../src/databases.js';
+import { addServiceToCompose } from '../../src/edits.js';
 import { resolveFromFlags } from '../../src/options.js';
 import { readManifest } from '../../src/manifest.js';
 import { planFor, TEST_VERSION } from '../helpers/plan.js';
@@ -103,7 +105,7 @@ describe('the compose file exposes nothing and runs services as in production', 
   const compose = parse(plan.get('docker-compose.yml')!) as ComposeFile;
 
   it('checks every container of a project holding every kind of service', () => {
-    expect(Object.keys(compose.services)).toHaveLength(11);
+    expect(Object.keys(compose.services)).toHaveLength(12);
     expect(exposureProblems(compose, plan)).toEqual([]);
   });
 
@@ -163,8 +165,13 @@ describe('a project grown by add-service', () => {
 
   it('holds the same guarantees for the services it appended', () => {
     const compose = parse(files.get('docker-compose.yml')!) as ComposeFile;
-    expect(Object.keys(compose.services)).toEqual(['users', 'billing-db', 'billing', 'ledger-db', 'ledger', 'notes']);
+    expect(Object.keys(compose.services)).toEqual(['users', 'observability', 'billing-db', 'billing', 'ledger-db', 'ledger', 'notes']);
     expect(exposureProblems(compose, files)).toEqual([]);
+  });
+
+  it('sends the traces of the services it appended to the observability container', () => {
+    const compose = parse(files.get('docker-compose.yml')!) as ComposeFile;
+    expect(telemetryProblems(compose)).toEqual([]);
   });
 
   it.skipIf(!toolAvailable('docker-compose'))('validates with docker-compose config', () => {
@@ -200,7 +207,7 @@ describe('renderCompose', () => {
   const compose = parse(renderCompose(context)) as ComposeFile;
 
   it('has one container per service and one per server database', () => {
-    expect(Object.keys(compose.services)).toEqual(['users-db', 'users', 'orders-db', 'orders', 'notes']);
+    expect(Object.keys(compose.services)).toEqual(['users-db', 'users', 'orders-db', 'orders', 'notes', 'observability']);
     expect(Object.keys(compose.volumes)).toEqual(['users-db-data', 'orders-db-data', 'notes-data']);
   });
 
@@ -246,6 +253,68 @@ describe('renderCompose', () => {
 
   it('quotes port mappings', () => {
     expect(renderCompose(context)).toMatch(/- "127\.0\.0\.1:8001:8000"/);
+  });
+});
+
+/**
+ * What must hold for telemetry in a compose file with the observability container: every
+ * application service exports its traces there under its own name, logs JSON lines and
+ * carries the labels of a Prometheus scrape of /metrics.
+ */
+function telemetryProblems(compose: ComposeFile): string[] {
+  const problems: string[] = [];
+  const observability = compose.services[OBSERVABILITY_SERVICE];
+  if (!observability) return ['no observability container'];
+  if (!/^grafana\/otel-lgtm:\d+\.\d+\.\d+$/.test(observability.image)) problems.push(`observability: image ${observability.image} is not pinned`);
+  for (const [name, container] of Object.entries(compose.services)) {
+    if (!container.build) continue;
+    const environment: Record<string, string> = container.environment;
+    const prefix = `${name.toUpperCase().replace(/-/g, '_')}_`;
+    if (environment.OTEL_EXPORTER_OTLP_ENDPOINT !== `http://${OBSERVABILITY_SERVICE}:4318`) problems.push(`${name}: traces go to ${environment.OTEL_EXPORTER_OTLP_ENDPOINT}`);
+    if (environment.OTEL_EXPORTER_OTLP_PROTOCOL !== 'http/protobuf') problems.push(`${name}: OTLP protocol ${environment.OTEL_EXPORTER_OTLP_PROTOCOL}`);
+    if (environment.OTEL_SERVICE_NAME !== name) problems.push(`${name}: its spans are named ${environment.OTEL_SERVICE_NAME}`);
+    if (environment[`${prefix}LOG_FORMAT`] !== 'json') problems.push(`${name}: does not log JSON lines`);
+    const labels: Record<string, string> = container.labels ?? {};
+    if (labels['prometheus.io/scrape'] !== 'true' || labels['prometheus.io/port'] !== '8000' || labels['prometheus.io/path'] !== '/metrics') {
+      problems.push(`${name}: no Prometheus labels for /metrics`);
+    }
+  }
+  return problems;
+}
+
+describe('telemetry in compose', () => {
+  const compose = parse(planFor('shop', { services: EVERY_KIND }).get('docker-compose.yml')!) as ComposeFile;
+
+  it('sends every service\'s traces to one observability container', () => {
+    expect(telemetryProblems(compose)).toEqual([]);
+    expect(compose.services[OBSERVABILITY_SERVICE]!.ports).toEqual(['127.0.0.1:3000:3000', '127.0.0.1:4318:4318']);
+  });
+
+  it.each([
+    ['traces sent elsewhere', (c: ComposeFile) => (c.services.notes!.environment.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://localhost:4318')],
+    ['another service name', (c: ComposeFile) => (c.services.notes!.environment.OTEL_SERVICE_NAME = 'users')],
+    ['text logs', (c: ComposeFile) => delete c.services.notes!.environment.NOTES_LOG_FORMAT],
+    ['no scrape labels', (c: ComposeFile) => delete c.services.notes!.labels],
+    ['an unpinned image', (c: ComposeFile) => (c.services[OBSERVABILITY_SERVICE]!.image = 'grafana/otel-lgtm:latest')],
+  ])('finds %s', (_, breakIt) => {
+    const broken = structuredClone(compose);
+    breakIt(broken);
+    expect(telemetryProblems(broken)).not.toEqual([]);
+  });
+
+  it('does not bring back an observability container removed by hand, nor export to it', () => {
+    const doc = parseDocument(renderCompose(context));
+    doc.deleteIn(['services', OBSERVABILITY_SERVICE]);
+    const added = projectContext(
+      resolveFromFlags('shop', { services: 'users@postgres,orders@mysql,notes,extra', install: true, test: true, git: true }, { cwd: '/tmp', uvAvailable: true }),
+      '1.0.0',
+    ).services[3]!;
+    const result = addServiceToCompose(doc.toString(), added, []);
+    expect(result.ok).toBe(true);
+    const edited = parse((result as { text: string }).text) as ComposeFile;
+    expect(edited.services[OBSERVABILITY_SERVICE]).toBeUndefined();
+    expect(Object.keys(edited.services.extra!.environment).filter((key) => key.startsWith('OTEL_'))).toEqual([]);
+    expect(edited.services.extra!.environment.EXTRA_LOG_FORMAT).toBe('json');
   });
 });
 

@@ -32,6 +32,8 @@ describe('service names', () => {
     ['libs', /clashes/],
     ['tests', /clashes/],
     ['shared-config', /clashes/],
+    ['opentelemetry', /clashes/],
+    ['observability', /observability container of docker-compose.yml/],
     ['a--b', /single "-"/],
     ['trailing-', /single "-"/],
     ['naïve', /lower-case/],

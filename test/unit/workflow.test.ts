@@ -112,6 +112,10 @@ describe.each(CASES)('workflow of a %s project (%s)', (_, packageManager, dbs) =
     expect(keys.sort()).toEqual(
       [...project.services.flatMap((s) => [`${ecosystem} /services/${s.name}`, `docker /services/${s.name}`]), `${ecosystem} /`, 'github-actions /'].sort(),
     );
+    // The OpenTelemetry packages, pinned as one set, are updated in one pull request.
+    for (const update of updates.filter((entry) => entry['package-ecosystem'] === ecosystem)) {
+      expect(update.groups).toEqual({ opentelemetry: { patterns: ['opentelemetry-*'] } });
+    }
   });
 });
 

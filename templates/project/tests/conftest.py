@@ -13,10 +13,12 @@ of STACK_HOST (default 127.0.0.1).
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import NoReturn
 
 import httpx
 import pytest
+from otlp_receiver import OtlpReceiver, running_receiver, telemetry_environment
 from stack import DatabaseUnavailable, Service, read_services, running_stack
 
 SERVICES = read_services()
@@ -35,14 +37,31 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the services started here write their output: <service>.log."""
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def otlp_receiver() -> Iterator[OtlpReceiver]:
+    """Where the services started here export their traces."""
+    with running_receiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="session")
+def urls(stack_dir: Path, otlp_receiver: OtlpReceiver) -> Iterator[dict[str, str]]:
     """Service name -> base URL of every service, up and ready."""
     if os.environ.get("STACK_RUNNING") == "1":
         host = os.environ.get("STACK_HOST", "127.0.0.1")
         yield {service.name: f"http://{host}:{service.port}" for service in SERVICES}
         return
-    work_dir = tmp_path_factory.mktemp("stack")
+    work_dir = stack_dir
     with ExitStack() as exit_stack:
+        # Traces to the test receiver, JSON logs: what tests/test_observability.py reads.
+        environment = exit_stack.enter_context(pytest.MonkeyPatch.context())
+        for name, value in telemetry_environment(SERVICES, otlp_receiver.endpoint).items():
+            environment.setenv(name, value)
         try:
             stack = exit_stack.enter_context(
                 running_stack(SERVICES, isolated=True, work_dir=work_dir)

@@ -14,6 +14,7 @@ from shared_config.constants import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRET_KE
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]
 
 
 class ServiceSettings(BaseSettings):
@@ -26,6 +27,8 @@ class ServiceSettings(BaseSettings):
     database_url: str
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET_KEY)
     log_level: LogLevel = "INFO"
+    # text: for a terminal; json: one object per line, for log collectors (containers).
+    log_format: LogFormat = "text"
     # Browser origins allowed to call the API; none by default (CORS stays off).
     # From the environment as JSON: USERS_CORS_ORIGINS='["https://example.com"]'.
     cors_origins: list[str] = Field(default_factory=list)

@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 import httpx
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.trace import TracerProvider
 
 from shared_config.constants import REQUEST_ID_HEADER
 from shared_utils.request_context import get_request_id
@@ -17,7 +19,9 @@ class PeerClient:
     """Calls peers by name over one shared `httpx.AsyncClient` (one connection pool).
 
     Every call carries the current request id, so the logs of both services can be
-    matched. Create one per application at startup and close it at shutdown.
+    matched; with a tracer provider, it is also a span of the current trace, whose context
+    the peer receives (W3C traceparent header). Create one per application at startup and
+    close it at shutdown.
     """
 
     def __init__(self, peers: Mapping[str, str], client: httpx.AsyncClient) -> None:
@@ -25,8 +29,16 @@ class PeerClient:
         self._client = client
 
     @classmethod
-    def create(cls, peers: Mapping[str, str], timeout_seconds: float) -> Self:
-        return cls(peers, httpx.AsyncClient(timeout=timeout_seconds))
+    def create(
+        cls,
+        peers: Mapping[str, str],
+        timeout_seconds: float,
+        tracer_provider: TracerProvider | None = None,
+    ) -> Self:
+        client = httpx.AsyncClient(timeout=timeout_seconds)
+        if tracer_provider is not None:
+            HTTPXClientInstrumentor.instrument_client(client, tracer_provider=tracer_provider)
+        return cls(peers, client)
 
     @property
     def peers(self) -> dict[str, str]:

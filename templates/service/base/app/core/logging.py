@@ -2,8 +2,11 @@
 
 import logging
 import logging.config
+from typing import Any
 
 from shared_utils import get_request_id
+
+from app.core.log_format import TextFormatter, TraceContextFilter
 
 
 class RequestIdFilter(logging.Filter):
@@ -14,22 +17,24 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, formatter: dict[str, Any] | None = None) -> None:
+    """`formatter`: a dictConfig formatter entry (app.core.log_format.formatter_config)."""
     logging.config.dictConfig(
         {
             "version": 1,
             "disable_existing_loggers": False,
-            "filters": {"request_id": {"()": RequestIdFilter}},
+            "filters": {
+                "request_id": {"()": RequestIdFilter},
+                "trace": {"()": TraceContextFilter},
+            },
             "formatters": {
-                "default": {
-                    "format": "%(asctime)s %(levelname)-8s [%(request_id)s] %(name)s: %(message)s",
-                },
+                "default": formatter or {"()": TextFormatter},
             },
             "handlers": {
                 "console": {
                     "class": "logging.StreamHandler",
                     "formatter": "default",
-                    "filters": ["request_id"],
+                    "filters": ["request_id", "trace"],
                 },
             },
             "root": {"handlers": ["console"], "level": level},

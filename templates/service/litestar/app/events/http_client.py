@@ -10,7 +10,9 @@ from shared_utils import PeerClient
 @asynccontextmanager
 async def http_client(app: Litestar) -> AsyncIterator[None]:
     settings = app.state.settings
-    peer_client = PeerClient.create(settings.peers, settings.peer_timeout_seconds)
+    peer_client = PeerClient.create(
+        settings.peers, settings.peer_timeout_seconds, tracer_provider=app.state.tracer_provider
+    )
     app.state.peer_client = peer_client
     try:
         yield
