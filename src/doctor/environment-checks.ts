@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { installTools, findOnPath, INSTALL_HINTS } from '../steps/tools.js';
 import { hasServer } from '../databases.js';
-import { lastLine, runTool } from './exec.js';
+import { firstError, lastLine, runTool } from './exec.js';
 import { reachable, serviceDatabase } from './runtime-checks.js';
 import { exists, ok, presentServices, problem, skipped, serviceDir, type Check, type CheckResult, type DoctorProject } from './types.js';
 
@@ -76,9 +76,9 @@ async function syncResult(root: string, manager: string, env: { dir: string; ser
   const label = env.dir === '.' ? 'root environment' : `${env.dir}: environment`;
   const run =
     manager === 'uv'
-      ? await runTool('uv', ['sync', '--locked', '--check', '--offline', '--quiet'], cwd, { UV_NO_PROGRESS: '1' })
+      ? await runTool('uv', ['sync', '--locked', '--check', '--quiet'], cwd, { UV_NO_PROGRESS: '1' })
       : await runTool(path.join(cwd, '.venv/bin/python'), ['-c', PIP_SYNC_SCRIPT], cwd);
-  const gaps = manager === 'uv' ? (run.exitCode === 0 ? '' : lastLine(run.output)) : run.exitCode === 0 ? run.output.trim().split('\n').join('; ') : lastLine(run.output);
+  const gaps = manager === 'uv' ? (run.exitCode === 0 ? '' : firstError(run.output)) : run.exitCode === 0 ? run.output.trim().split('\n').join('; ') : lastLine(run.output);
   if (run.failedToRun) return skipped('sync', `${label} not compared: ${lastLine(run.output)}`, env.service);
   if (!gaps) return ok('sync', `${label} in sync with its pyproject`, env.service);
   return problem('sync', `${label} out of sync with its pyproject${manager === 'uv' ? '/uv.lock' : ''} (${gaps})`, `run \`${env.install}\``, env.service);

@@ -29,3 +29,9 @@ export const lastLine = (output: string): string =>
     .map((line) => line.trim())
     .filter(Boolean)
     .at(-1) ?? '';
+
+/** The first `error: ...` line of a tool's output (without the prefix), else its last line. */
+export function firstError(output: string): string {
+  const error = output.split(/\r?\n/).find((line) => /^error:/i.test(line.trim()));
+  return error ? error.trim().replace(/^error:\s*/i, '') : lastLine(output);
+}
