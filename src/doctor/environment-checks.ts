@@ -29,7 +29,7 @@ async function toolResult(tool: string): Promise<CheckResult> {
   return ok('tools', `${tool} ${version}`);
 }
 
-const tools: Check = {
+export const TOOLS_CHECK: Check = {
   id: 'tools',
   title: 'tools installing and testing need',
   async run({ manifest }) {
@@ -63,6 +63,8 @@ wanted = list(data.get("project", {}).get("dependencies", []))
 wanted += [r for r in data.get("dependency-groups", {}).get("dev", []) if isinstance(r, str)]
 for text in wanted:
     req = Requirement(text)
+    if req.marker and not req.marker.evaluate():
+        continue
     try:
         version = md.version(req.name)
     except md.PackageNotFoundError:
@@ -130,4 +132,5 @@ const migrations: Check = {
   run: (project) => Promise.all(presentServices(project).map((service) => migrationResult(project, service))),
 };
 
-export const ENVIRONMENT_CHECKS: readonly Check[] = [tools, environmentChecks, migrations];
+/** The project's environments and migrations (the machine's tools are TOOLS_CHECK). */
+export const ENVIRONMENT_CHECKS: readonly Check[] = [environmentChecks, migrations];

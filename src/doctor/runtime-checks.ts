@@ -74,7 +74,7 @@ async function databaseResult(root: string, service: ManifestService): Promise<C
 const databases: Check = {
   id: 'database',
   title: 'databases reachable',
-  run: ({ root, ...project }) => Promise.all(presentServices({ root, ...project }).map((service) => databaseResult(root, service))),
+  run: (project) => Promise.all(presentServices(project).map((service) => databaseResult(project.root, service))),
 };
 
 /** The service named `name` answers GET /health on the port: it is running. */

@@ -14,7 +14,7 @@ import { parseDocument } from 'yaml';
 import { doctorReport } from '../../src/commands/doctor.js';
 import { MANIFEST_FILE } from '../../src/context.js';
 import { DATABASES, databaseEngine, hasServer, type Database } from '../../src/databases.js';
-import { ENVIRONMENT_CHECKS } from '../../src/doctor/environment-checks.js';
+import { ENVIRONMENT_CHECKS, TOOLS_CHECK } from '../../src/doctor/environment-checks.js';
 import { LAYOUT_CHECKS } from '../../src/doctor/layout-checks.js';
 import { CHECKS, runChecks } from '../../src/doctor/registry.js';
 import { RUNTIME_CHECKS, serviceDatabase } from '../../src/doctor/runtime-checks.js';
@@ -228,7 +228,7 @@ describe('environment checks (faked tools)', () => {
   it('tools: each missing or too old tool is a problem; the others are listed with their version', async () => {
     scripts(bin, { uv: 'echo "uv 0.9.1"', python3: 'echo "Python 3.10.4"', git: 'echo "git version 2.40.0"' });
     process.env.PATH = bin;
-    const results = await run(ENVIRONMENT_CHECKS, 'tools', fixture('users'));
+    const results = await TOOLS_CHECK.run(fixture('users'));
     expect(problems(results).map((result) => result.message)).toEqual(['make not found on PATH', 'python3 is 3.10.4; the services need 3.11 or newer']);
     expect(results).toContainEqual(expect.objectContaining({ status: 'ok', message: 'uv 0.9.1' }));
     expect(results).toContainEqual(expect.objectContaining({ status: 'skipped', message: expect.stringMatching(/docker not found/) }));
