@@ -83,11 +83,12 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .command('doctor')
     .description('Check the project (read only): tools, files that list the services, environments, migrations, databases, ports.')
     .argument('[directory]', 'the project, or a folder inside it (default: the current directory)')
+    .option('--cwd <dir>', 'look for the project from this directory (as add-service does)')
     .option('--json', 'print the report as JSON: {ok, checks: [{id, service?, status, message, fix?}]}')
     .helpOption('-h, --help', 'show this help')
-    .action(async (directory: string | undefined, flags: { json?: boolean }) => {
+    .action(async (directory: string | undefined, flags: { json?: boolean; cwd?: string }) => {
       const { runDoctor } = await import('./commands/doctor.js');
-      await runDoctor({ ...flags, cwd: directory }, await makeEnv({ yes: true }));
+      await runDoctor({ ...flags, cwd: directory ?? flags.cwd }, await makeEnv({ yes: true }));
     });
   return program;
 }

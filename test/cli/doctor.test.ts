@@ -72,8 +72,8 @@ describe('doctor on a project with drifts', () => {
       expect(run.stderr).toMatch(/7 problems found/);
     });
 
-    it('--json gives the same problems, machine-readable', async () => {
-      const run = await runCli(['doctor', project, '--json'], { cwd: work });
+    it('--json gives the same problems, machine-readable (project found with --cwd)', async () => {
+      const run = await runCli(['doctor', '--cwd', 'shop/services/users', '--json'], { cwd: work });
       expect(run.exitCode).toBe(1);
       const report = JSON.parse(run.stdout) as { ok: boolean; checks: Array<{ id: string; service?: string; status: string; message: string; fix?: string }> };
       expect(report.ok).toBe(false);
