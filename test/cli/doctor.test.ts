@@ -102,5 +102,6 @@ describe('doctor on a project with drifts', () => {
     const run = await runCli(['doctor'], { cwd: work });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/not inside a create-layered-backend project/);
+    expect(run.stderr).toMatch(/Run doctor from the project \(or one of its folders\), or name it: doctor <dir>/);
   });
 });

@@ -19,6 +19,7 @@ import { LAYOUT_CHECKS } from '../../src/doctor/layout-checks.js';
 import { CHECKS, runChecks } from '../../src/doctor/registry.js';
 import { RUNTIME_CHECKS, serviceDatabase } from '../../src/doctor/runtime-checks.js';
 import type { Check, CheckResult, DoctorProject } from '../../src/doctor/types.js';
+import { JOURNAL_FILE, STAGING_PREFIX } from '../../src/journal.js';
 import { LOCK_FILE } from '../../src/lock.js';
 import { readManifest } from '../../src/manifest.js';
 import { WORKFLOW_FILE } from '../../src/workflow.js';
@@ -309,5 +310,18 @@ describe('doctorReport', () => {
     const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
     fs.writeFileSync(path.join(project.root, LOCK_FILE), JSON.stringify({ pid: dead, hostname: os.hostname() }));
     expect((await doctorReport(project.root, TEST_VERSION)).checks.some((result) => result.id === 'lock')).toBe(false);
+    fs.writeFileSync(path.join(project.root, LOCK_FILE), JSON.stringify({ pid: dead, hostname: `not-${os.hostname()}` }));
+    expect((await doctorReport(project.root, TEST_VERSION)).checks[0]).toMatchObject({ id: 'lock', message: expect.stringMatching(/in progress/) });
+  });
+
+  it('a journal left by an interrupted change (and no live run) is reported, and so is one that is not valid', async () => {
+    const project = fixture('users');
+    const journal = { command: 'add-service', staging: `${STAGING_PREFIX}1`, steps: [] };
+    fs.writeFileSync(path.join(project.root, JOURNAL_FILE), JSON.stringify(journal));
+    const report = await doctorReport(project.root, TEST_VERSION);
+    expect(report.checks[0]).toMatchObject({ id: 'lock', status: 'problem', message: expect.stringMatching(/interrupted add-service left the project half-changed/) });
+    fs.writeFileSync(path.join(project.root, JOURNAL_FILE), '{');
+    expect((await doctorReport(project.root, TEST_VERSION)).checks[0]).toMatchObject({ id: 'lock', status: 'problem', message: expect.stringMatching(/not a valid journal/) });
+    expect(fs.readFileSync(path.join(project.root, JOURNAL_FILE), 'utf8')).toBe('{');
   });
 });
