@@ -78,5 +78,17 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
       const { runAddService } = await import('./commands/add-service.js');
       await runAddService(name, { ...flags, test: flags.test && flags.install }, await makeEnv(flags));
     });
+
+  program
+    .command('doctor')
+    .description('Check the project (read only): tools, files that list the services, environments, migrations, databases, ports.')
+    .argument('[directory]', 'the project, or a folder inside it (default: the current directory)')
+    .option('--cwd <dir>', 'look for the project from this directory (as add-service does)')
+    .option('--json', 'print the report as JSON: {ok, checks: [{id, service?, status, message, fix?}]}')
+    .helpOption('-h, --help', 'show this help')
+    .action(async (directory: string | undefined, flags: { json?: boolean; cwd?: string }) => {
+      const { runDoctor } = await import('./commands/doctor.js');
+      await runDoctor({ ...flags, cwd: directory ?? flags.cwd }, await makeEnv({ yes: true }));
+    });
   return program;
 }

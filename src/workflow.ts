@@ -221,3 +221,35 @@ function insertBefore(map: YAMLMap, key: string, value: unknown, before: string[
   if (index < 0) map.items.push(pair);
   else map.items.splice(index, 0, pair);
 }
+
+/** What the workflow lacks (or has too many) against the project's services, for `doctor`. */
+export interface WorkflowGap {
+  service: string;
+  message: string;
+}
+
+/**
+ * The gaps between a workflow and the services of a project: a service not in the services
+ * job's matrix, a matrix entry naming no service, a server engine without its database
+ * container in a job that runs the tests. Undefined reason: the file can be read.
+ */
+export function workflowGaps(text: string, services: ReadonlyArray<{ name: string; db: Database }>): { reason?: string; gaps: WorkflowGap[] } {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return { reason: `it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`, gaps: [] };
+  const includePath = ['jobs', SERVICES_JOB, 'strategy', 'matrix', 'include'];
+  const include = doc.getIn(includePath);
+  if (!isSeq(include)) return { reason: `it has no ${includePath.join('.')} list`, gaps: [] };
+  const listed = include.items.flatMap((item) => (isMap(item) ? [String(item.get('service'))] : []));
+  const names = new Set(services.map((service) => service.name));
+  const gaps: WorkflowGap[] = [
+    ...services.filter((service) => !listed.includes(service.name)).map((service) => ({ service: service.name, message: `not in ${includePath.join('.')}` })),
+    ...listed.filter((name) => !names.has(name)).map((name) => ({ service: name, message: `in the matrix, but not a service of the project` })),
+  ];
+  for (const service of services) {
+    if (!databaseEngine(service.db).server || !listed.includes(service.name)) continue;
+    for (const job of DATABASE_JOBS) {
+      if (!doc.hasIn(['jobs', job, 'services', service.db])) gaps.push({ service: service.name, message: `jobs.${job}.services has no ${databaseEngine(service.db).label} container (${service.db})` });
+    }
+  }
+  return { gaps };
+}
