@@ -1,7 +1,16 @@
-"""Logging of the service: one line per record, tagged with the current request id."""
+"""Logging of the service: one line per record, tagged with the current request id.
+
+While the application runs, records are written on a thread of their own (see
+`BackgroundHandler`): a request only puts its log lines on a queue.
+"""
 
 import logging
 import logging.config
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from logging.handlers import QueueHandler, QueueListener
 
 from shared_utils import get_request_id
 
@@ -10,7 +19,10 @@ class RequestIdFilter(logging.Filter):
     """Adds `request_id` to every record so that the format can print it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = get_request_id() or "-"
+        # Kept when already set: a record written in the background got its id where it
+        # was made, in the request's context; the writing thread has none.
+        if not hasattr(record, "request_id"):
+            record.request_id = get_request_id() or "-"
         return True
 
 
@@ -35,3 +47,72 @@ def configure_logging(level: str) -> None:
             "root": {"handlers": ["console"], "level": level},
         }
     )
+    global _background
+    root = logging.getLogger()
+    _background = BackgroundHandler(root.handlers)
+    root.handlers = [_background]
+
+
+class BackgroundHandler(QueueHandler):
+    """Hands records to `handlers` on a thread of its own while started (a QueueListener);
+    before and after, writes them itself.
+
+    The application starts it for as long as it runs (`logging_in_background`, in its
+    lifespan), so that no request waits on a write to the console. Starts and stops are
+    counted: applications run one inside another (in tests) share it.
+    """
+
+    def __init__(self, handlers: list[logging.Handler]) -> None:
+        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        super().__init__(records)
+        # The request id is a context variable: it must be read where the record is made.
+        self.addFilter(RequestIdFilter())
+        self.handlers = handlers
+        self._listener = QueueListener(records, *handlers, respect_handler_level=True)
+        self._lock = threading.Lock()
+        self._users = 0
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        # The record stays in this process: no copy, no formatting here (the standard
+        # QueueHandler prepares records for other processes). Only the message is fixed
+        # now, in case its arguments change before the record is written.
+        record.msg = record.getMessage()
+        record.args = None
+        return record
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._users:
+            super().emit(record)
+            return
+        for handler in self.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+    def start(self) -> None:
+        with self._lock:
+            self._users += 1
+            if self._users == 1:
+                self._listener.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                self._listener.stop()  # once every queued record is written
+
+
+_background: BackgroundHandler | None = None
+
+
+@contextmanager
+def logging_in_background() -> Iterator[None]:
+    """Write the records on a background thread while the block runs."""
+    handler = _background
+    if handler is None:  # logging not configured by configure_logging
+        yield
+        return
+    handler.start()
+    try:
+        yield
+    finally:
+        handler.stop()
