@@ -8,6 +8,7 @@ import logging
 import logging.config
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.handlers import QueueHandler, QueueListener
@@ -53,6 +54,26 @@ def configure_logging(level: str) -> None:
     root.handlers = [_background]
 
 
+class _BatchingListener(QueueListener):
+    """A QueueListener that looks at its queue every POLL_SECONDS and then writes every
+    record waiting there, instead of being woken for each record.
+
+    Waking a thread for every record (the standard listener) costs the service more CPU
+    than writing the record itself: a thread switch, and the interpreter lock passed back
+    and forth, on every request.
+    """
+
+    POLL_SECONDS = 0.05
+
+    def dequeue(self, block: bool) -> logging.LogRecord:
+        while True:
+            try:
+                record: logging.LogRecord = self.queue.get_nowait()
+                return record
+            except queue.Empty:
+                time.sleep(self.POLL_SECONDS)
+
+
 class BackgroundHandler(QueueHandler):
     """Hands records to `handlers` on a thread of its own while started (a QueueListener);
     before and after, writes them itself.
@@ -68,7 +89,7 @@ class BackgroundHandler(QueueHandler):
         # The request id is a context variable: it must be read where the record is made.
         self.addFilter(RequestIdFilter())
         self.handlers = handlers
-        self._listener = QueueListener(records, *handlers, respect_handler_level=True)
+        self._listener = _BatchingListener(records, *handlers, respect_handler_level=True)
         self._lock = threading.Lock()
         self._users = 0
 
