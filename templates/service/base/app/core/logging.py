@@ -65,11 +65,16 @@ class _BatchingListener(QueueListener):
 
     POLL_SECONDS = 0.05
 
+    def __init__(
+        self, records: queue.SimpleQueue[logging.LogRecord], *handlers: logging.Handler
+    ) -> None:
+        super().__init__(records, *handlers, respect_handler_level=True)
+        self._records = records
+
     def dequeue(self, block: bool) -> logging.LogRecord:
         while True:
             try:
-                record: logging.LogRecord = self.queue.get_nowait()
-                return record
+                return self._records.get_nowait()
             except queue.Empty:
                 time.sleep(self.POLL_SECONDS)
 
@@ -89,7 +94,7 @@ class BackgroundHandler(QueueHandler):
         # The request id is a context variable: it must be read where the record is made.
         self.addFilter(RequestIdFilter())
         self.handlers = handlers
-        self._listener = _BatchingListener(records, *handlers, respect_handler_level=True)
+        self._listener = _BatchingListener(records, *handlers)
         self._lock = threading.Lock()
         self._users = 0
 
