@@ -8,5 +8,8 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 
 def create_engine(database_url: str) -> AsyncEngine:
-    # pool_pre_ping replaces connections the database closed while they sat in the pool.
-    return _create_async_engine(database_url, pool_pre_ping=True)
+    # No pool_pre_ping: a SQLite connection is a file this process opened, which no server
+    # can close behind the pool's back, and testing it on every checkout would cost a
+    # query per request for nothing.
+    return _create_async_engine(database_url)
+

@@ -35,6 +35,10 @@ class TraceContextFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Kept when already set: a record written in the background got its ids where it
+        # was made; the writing thread has no current span.
+        if hasattr(record, "trace_id"):
+            return True
         context = trace.get_current_span().get_span_context()
         valid = context.is_valid
         record.trace_id = trace.format_trace_id(context.trace_id) if valid else None

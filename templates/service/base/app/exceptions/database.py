@@ -2,8 +2,8 @@
 
 - The database cannot be reached (DATABASE_UNAVAILABLE_ERRORS): 503 with Retry-After, so
   that clients and load balancers retry later instead of reporting a bug. The connection
-  pool checks connections before use, so the service recovers by itself once the
-  database is back.
+  pool discards lost connections (app.core.lost_connections), so the service recovers by
+  itself once the database is back.
 - The database is reachable but its schema is behind the code (a table or column the
   code uses does not exist): the migrations were not applied. 503 `migrations_pending`,
   whose detail says how to apply them; /health/ready reports it too.

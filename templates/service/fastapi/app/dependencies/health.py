@@ -8,7 +8,9 @@ from app.repository.health import HealthRepository
 from app.services.health import HealthService
 
 
-def get_health_service(request: Request) -> HealthService:
+# async although it awaits nothing: FastAPI runs a plain `def` dependency in a worker
+# thread.
+async def get_health_service(request: Request) -> HealthService:
     state = request.app.state
     return HealthService(
         service_name=state.settings.service_name,

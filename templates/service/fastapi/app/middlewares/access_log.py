@@ -1,11 +1,8 @@
-"""One log line per request: method, path, status and duration."""
+"""The access log (app.core.access_log) as a Starlette middleware."""
 
-import logging
-import time
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-logger = logging.getLogger("app.access")
+from app.core.access_log import log_request
 
 
 class AccessLogMiddleware:
@@ -16,18 +13,4 @@ class AccessLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-
-        started = time.perf_counter()
-        status_code = 500  # what the client gets if the app fails before responding
-
-        async def send_and_record_status(message: Message) -> None:
-            nonlocal status_code
-            if message["type"] == "http.response.start":
-                status_code = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record_status)
-        finally:
-            duration_ms = (time.perf_counter() - started) * 1000
-            logger.info("%s %s %d %.1fms", scope["method"], scope["path"], status_code, duration_ms)
+        await log_request(self.app, scope, receive, send)

@@ -5,9 +5,8 @@ service) sent a valid one, so that one id follows a request through every servic
 """
 
 from shared_config import REQUEST_ID_HEADER
-from shared_utils import new_request_id, set_request_id
-from shared_utils.request_context import is_valid_request_id
-from starlette.datastructures import Headers, MutableHeaders
+from shared_utils import request_id_from_headers, set_request_id
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -22,8 +21,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
 
-        incoming = Headers(scope=scope).get(REQUEST_ID_HEADER)
-        request_id = incoming if incoming and is_valid_request_id(incoming) else new_request_id()
+        request_id = request_id_from_headers(scope["headers"])
         # Not reset afterwards: the 500 handler, which runs outside all middlewares, still
         # needs it. Each request has its own copy of the context, so nothing leaks.
         set_request_id(request_id)

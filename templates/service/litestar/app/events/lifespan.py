@@ -10,10 +10,19 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
 
+from app.core.logging import logging_in_background
 from app.events.database import database
 from app.events.http_client import http_client
 
 logger = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def background_logging(app: Litestar) -> AsyncIterator[None]:
+    # Records are written on a background thread while the application runs: requests
+    # never wait on the console. First in, last out: it carries the other steps' logs.
+    with logging_in_background():
+        yield
 
 
 @asynccontextmanager
@@ -27,6 +36,7 @@ async def announce(app: Litestar) -> AsyncIterator[None]:
 
 
 LIFESPAN: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = [
+    background_logging,
     database,
     http_client,
     announce,

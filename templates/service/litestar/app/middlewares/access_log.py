@@ -1,31 +1,14 @@
-"""One log line per request: method, path, status and duration."""
-
-import logging
-import time
+"""The access log (app.core.access_log) as a Litestar middleware."""
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
-logger = logging.getLogger("app.access")
+from app.core.access_log import log_request
 
 
 class AccessLogMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        started = time.perf_counter()
-        status_code = 500  # what the client gets if the app fails before responding
-
-        async def send_and_record_status(message: Message) -> None:
-            nonlocal status_code
-            if message["type"] == "http.response.start":
-                status_code = message["status"]
-            await send(message)
-
-        try:
-            await next_app(scope, receive, send_and_record_status)
-        finally:
-            duration_ms = (time.perf_counter() - started) * 1000
-            method = scope.get("method", "-")
-            logger.info("%s %s %d %.1fms", method, scope["path"], status_code, duration_ms)
+        await log_request(next_app, scope, receive, send)

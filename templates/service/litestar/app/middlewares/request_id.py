@@ -4,13 +4,12 @@ The id comes from the request's X-Request-ID header when a caller (a gateway, an
 service) sent a valid one, so that one id follows a request through every service.
 """
 
-from litestar.datastructures import Headers, MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from shared_config import REQUEST_ID_HEADER
-from shared_utils import new_request_id, set_request_id
-from shared_utils.request_context import is_valid_request_id
+from shared_utils import request_id_from_headers, set_request_id
 
 _STATE_KEY = "request_id"
 
@@ -19,9 +18,7 @@ def request_id_of(scope: Scope) -> str:
     """The id of this request, chosen the first time it is asked for and kept in the scope."""
     state = scope["state"]
     if _STATE_KEY not in state:
-        incoming = Headers.from_scope(scope).get(REQUEST_ID_HEADER)
-        valid = incoming is not None and is_valid_request_id(incoming)
-        state[_STATE_KEY] = incoming if valid else new_request_id()
+        state[_STATE_KEY] = request_id_from_headers(scope["headers"])
     request_id: str = state[_STATE_KEY]
     return request_id
 

@@ -7,6 +7,8 @@ Its sessions: app.core.sessions.
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
+from app.core.lost_connections import handle_lost_connections
+
 # Connections kept open by each process, and extra ones opened under load (closed again
 # when returned). Every process of every replica has its own pool: keep
 # processes x (POOL_SIZE + MAX_OVERFLOW) below the server's max_connections (151 by default).
@@ -23,11 +25,10 @@ CONNECT_TIMEOUT_SECONDS = 5
 
 
 def create_engine(database_url: str) -> AsyncEngine:
-    return _create_async_engine(
+    engine = _create_async_engine(
         database_url,
-        # Test each connection when it leaves the pool and replace it if the server closed
-        # it (a restart, a failover): requests never get a dead connection.
-        pool_pre_ping=True,
+        # No pool_pre_ping (a round trip on every request): lost connections are handled
+        # as they are found, see app.core.lost_connections.
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         pool_timeout=POOL_TIMEOUT_SECONDS,
@@ -39,3 +40,6 @@ def create_engine(database_url: str) -> AsyncEngine:
             "init_command": "SET time_zone = '+00:00'",
         },
     )
+    handle_lost_connections(engine)
+    return engine
+
