@@ -69,13 +69,13 @@ export function planDirectories(plan: Plan): string[] {
  * writes are synchronous: on this kind of tree (hundreds to thousands of small files) the
  * kernel's work per file is the cost, and the thread pool of fs.promises only adds to it.
  */
-export function writePlanFiles(plan: Plan, dir: string): void {
+function writePlanFiles(plan: Plan, dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const relative of planDirectories(plan)) fs.mkdirSync(toNative(dir, relative));
   for (const [relative, contents] of plan) fs.writeFileSync(toNative(dir, relative), contents);
 }
 
-export interface WriteResult {
+interface WriteResult {
   written: number;
   /** Planned files not written because a harmless file of the user's was already there. */
   kept: string[];
@@ -116,7 +116,7 @@ function writeNewDirectory(plan: Plan, target: string): void {
  * Staging folders beside `target` left by a create that was killed (their pid is gone): removed,
  * with one line saying so.
  */
-export function removeLeftoverStaging(target: string, reporter: Reporter): void {
+function removeLeftoverStaging(target: string, reporter: Reporter): void {
   const prefix = besideStagingPrefix(target);
   let entries: string[];
   try {

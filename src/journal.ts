@@ -18,7 +18,7 @@ import type { Reporter } from './ui.js';
 export const JOURNAL_FILE = '.layered-backend-journal.json';
 export const STAGING_PREFIX = '.layered-backend-staging-';
 
-export interface JournalStep {
+interface JournalStep {
   /** Project-relative POSIX path of the file or folder it puts in place. */
   path: string;
   /** `create`: a new file or folder; `replace`: a file that changes (or is new, `existed` false). */
@@ -90,7 +90,7 @@ export function readJournal(root: string): Journal | undefined {
 }
 
 /** Rename `from` to `to`; across file systems (EXDEV), copy beside `to` and rename the copy. */
-export function moveEntry(from: string, to: string): void {
+function moveEntry(from: string, to: string): void {
   try {
     fs.renameSync(from, to);
     return;
@@ -116,7 +116,7 @@ function settleCopy(source: string, target: string): void {
 export const sha256 = (contents: string | Buffer): string => createHash('sha256').update(contents).digest('hex');
 
 /** Every step is done, or can still be done: its staged source (or its copy) is there. */
-export function canRollForward(root: string, journal: Journal): boolean {
+function canRollForward(root: string, journal: Journal): boolean {
   return journal.direction !== 'back' && journal.steps.every((step) => {
     const target = native(root, step.path);
     if (fs.existsSync(sourceOf(root, journal, step)) || fs.existsSync(copyOf(target))) return true;

@@ -26,7 +26,7 @@ interface LockOwner {
 /** Lock files this process holds (path -> token), released on every way out. */
 const held = new Map<string, string>();
 
-export function releaseHeldLocks(): void {
+function releaseHeldLocks(): void {
   for (const [file, token] of held) release(file, token);
 }
 process.on('exit', releaseHeldLocks);

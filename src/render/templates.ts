@@ -35,7 +35,7 @@ const PLACEHOLDER = /__([a-z][a-zA-Z]*)__/g;
 /** `__init__.py` and `__main__.py` are Python's names, not placeholders. */
 const PYTHON_DUNDERS = new Set(['init', 'main']);
 /** The options every template is compiled with, at build time and from disk alike. */
-export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
