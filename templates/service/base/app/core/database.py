@@ -12,4 +12,3 @@ def create_engine(database_url: str) -> AsyncEngine:
     # can close behind the pool's back, and testing it on every checkout would cost a
     # query per request for nothing.
     return _create_async_engine(database_url)
-

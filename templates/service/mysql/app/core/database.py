@@ -42,4 +42,3 @@ def create_engine(database_url: str) -> AsyncEngine:
     )
     handle_lost_connections(engine)
     return engine
-

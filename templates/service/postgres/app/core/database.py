@@ -54,4 +54,3 @@ def _replace_closed_connection(
     # replaced here, at no cost: the pool retries with a new one.
     if dbapi_connection.driver_connection.is_closed():
         raise DisconnectionError("the server closed this pooled connection")
-
