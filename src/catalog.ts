@@ -1,7 +1,7 @@
 /**
  * Python packages the generated project depends on: the one place to bump versions.
  *
- * Ranges are lower-bounded only (`name>=x.y`): each service's lock file (uv.lock) pins
+ * Ranges are lower-bounded only (`name>=x.y`): the project's lock file (uv.lock) pins
  * the exact versions, and an upper bound would block security fixes. A lower bound is the
  * oldest release that has every API the generated code uses.
  */
