@@ -19,13 +19,17 @@ export interface StepFailure {
 export interface InstallTarget {
   target: string;
   title: string;
+  /** What the line says once it is done. */
+  done: string;
+  /** Its name in the phase breakdown. */
+  phase: 'resolve' | 'prepare';
 }
 
 /** The first phase: what every environment is installed from. */
 export const prepareTarget = (packageManager: PackageManager): InstallTarget =>
   packageManager === 'uv'
-    ? { target: 'lock', title: 'Resolving the dependencies of the whole project (uv.lock)' }
-    : { target: 'install-pip', title: 'Preparing the pip that installs every environment' };
+    ? { target: 'lock', title: 'Resolving the dependencies of the whole project (uv.lock)', done: 'Resolved the dependencies of the whole project (uv.lock)', phase: 'resolve' }
+    : { target: 'install-pip', title: 'Preparing the pip that installs every environment', done: 'Prepared the pip that installs every environment', phase: 'prepare' };
 
 export const ROOT_ENVIRONMENT: Job = { label: 'the root test tooling', target: 'install-root' };
 export const serviceEnvironment = (name: string): Job => ({ label: `service ${name}`, target: `install-service-${name}` });
@@ -48,16 +52,16 @@ export const projectInstallPlan = (packageManager: PackageManager, serviceNames:
  */
 export async function installProject(projectDir: string, plan: InstallPlan, reporter: Reporter, times?: PhaseTimes): Promise<StepFailure | undefined> {
   if (plan.prepare) {
-    const { target, title } = plan.prepare;
+    const { target, title, done, phase } = plan.prepare;
     const task = reporter.task(title);
     const start = performance.now();
     const result = await runStreamed('make', ['--no-print-directory', target], { cwd: projectDir, task });
-    times?.set('resolve', (performance.now() - start) / 1000);
+    times?.set(phase, (performance.now() - start) / 1000);
     if (!result.ok) {
       task.fail(`${title} failed (make ${target}, exit ${result.exitCode ?? result.signal})`);
       return { step: `make ${target}`, result };
     }
-    task.done(`${title}: done`);
+    task.done(done);
   }
   if (plan.environments.length === 0) return undefined;
   reporter.step(`Installing ${plan.environments.length} environment${plan.environments.length === 1 ? '' : 's'} in parallel`);

@@ -1,13 +1,14 @@
 /**
- * How long each phase from `create` to green took: resolving, installing the environments,
- * the tests. Shown at the end of a run, and read by the benchmark.
+ * How long each phase from `create` to green took: resolving (uv) or preparing the one pip
+ * (pip), installing the environments, the tests. Shown at the end of a run, and read by the
+ * benchmark.
  */
 import { formatSeconds } from './parallel.js';
 
-export type Phase = 'resolve' | 'sync' | 'tests';
+export type Phase = 'resolve' | 'prepare' | 'sync' | 'tests';
 export type PhaseTimes = Map<Phase, number>;
 
-const ORDER: Phase[] = ['resolve', 'sync', 'tests'];
+const ORDER: Phase[] = ['resolve', 'prepare', 'sync', 'tests'];
 
 /** `resolve 1.7 s, sync 2.0 s, tests 5.1 s`: the phases that ran, in their order. */
 export const formatPhases = (times: PhaseTimes): string =>

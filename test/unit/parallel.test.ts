@@ -113,9 +113,9 @@ describe('testJobs', () => {
 
 describe('phases', () => {
   it('prints the phases that ran, in order, and reads them back', () => {
-    const phases: Phase[] = ['resolve', 'sync', 'tests'];
+    const phases: Phase[] = ['resolve', 'prepare', 'sync', 'tests'];
     fc.assert(
-      fc.property(fc.subarray(phases), fc.array(fc.integer({ min: 0, max: 9999 }), { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: 9999 }), (present, tenths, total) => {
+      fc.property(fc.subarray(phases), fc.array(fc.integer({ min: 0, max: 9999 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 9999 }), (present, tenths, total) => {
         const times: PhaseTimes = new Map([...present].reverse().map((phase, index) => [phase, tenths[index]! / 10]));
         const parsed = parsePhasesLine(`noise\n${phasesLine(times, total / 10)}\nmore`);
         expect(parsed?.total).toBe(total / 10);
