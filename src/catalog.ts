@@ -3,7 +3,7 @@
  * for what a framework or a database engine adds, which its spec holds (src/frameworks.ts,
  * src/databases.ts) so that a new one is added in one place.
  *
- * Ranges are lower-bounded only (`name>=x.y`): each service's lock file (uv.lock) pins
+ * Ranges are lower-bounded only (`name>=x.y`): the project's lock file (uv.lock) pins
  * the exact versions, and an upper bound would block security fixes. A lower bound is the
  * oldest release that has every API the generated code uses.
  */

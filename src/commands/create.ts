@@ -14,7 +14,8 @@ import { renderProject } from '../render/project.js';
 import { sortedPaths, type Plan } from '../render/plan.js';
 import { singleReplicaNotice } from '../k8s.js';
 import { gitSkipReason, INIT_COMMANDS, initRepository } from '../steps/git.js';
-import { projectInstallTargets, runInstallTargets, type StepFailure } from '../steps/install.js';
+import { installProject, projectInstallPlan, type StepFailure } from '../steps/install.js';
+import { phasesLine, type PhaseTimes } from '../steps/phases.js';
 import { testProject } from '../steps/test.js';
 import { assertInstallTools, onPath } from '../steps/tools.js';
 import type { Reporter } from '../ui.js';
@@ -84,9 +85,10 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   onInterruptSay(finishWith([answers.install && 'make install', gitPending && INIT_COMMANDS, answers.test && 'make test']));
 
   let failure: StepFailure | undefined;
+  const times: PhaseTimes = new Map();
   if (answers.install) {
-    const targets = projectInstallTargets(answers.services.map((service) => service.name));
-    failure = await runInstallTargets(target.absolute, targets, reporter);
+    const plan = projectInstallPlan(answers.packageManager, answers.services.map((service) => service.name));
+    failure = await installProject(target.absolute, plan, reporter, times);
   }
   if (answers.git) {
     onInterruptSay(finishWith([failure !== undefined && 'make install', gitPending && INIT_COMMANDS, answers.test && 'make test']));
@@ -97,8 +99,10 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   }
   if (answers.install && answers.test && !failure) {
     onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
-    failure = (await testProject(target.absolute, reporter)).failure;
+    failure = (await testProject(target.absolute, reporter, times)).failure;
   }
+  // From the start of the process: what the user waited for, writing included.
+  if (times.size > 0) reporter.info(phasesLine(times, performance.now() / 1000));
 
   if (failure) {
     const retry = failure.step === 'make test' ? 'make test' : 'make install && make test';

@@ -1,9 +1,14 @@
 /**
- * Installing a generated project: the root tooling environment, then one virtual environment
- * per service (each service's package is `app`, so they never share one). The commands live
- * in the generated Makefile; the CLI runs its targets one by one to report progress.
+ * Installing a generated project: one virtual environment per service (each service's
+ * package is `app`, so they never share one) and the root tooling environment. The commands
+ * live in the generated Makefile; the CLI runs its targets in two phases: first what every
+ * environment needs (with uv, resolving the whole repository once into uv.lock; with pip,
+ * the one pip that installs them all), then the environments themselves, side by side.
  */
+import type { PackageManager } from '../options.js';
 import type { Reporter } from '../ui.js';
+import { combinedResult, failureCause, formatSeconds, runJobs, type Job } from './parallel.js';
+import type { PhaseTimes } from './phases.js';
 import { runStreamed, type RunResult } from './run.js';
 
 export interface StepFailure {
@@ -11,36 +16,65 @@ export interface StepFailure {
   result: RunResult;
 }
 
-/** The Makefile targets that install a whole project: the root tooling, then each service. */
-export const projectInstallTargets = (serviceNames: string[]): InstallTarget[] => [
-  { target: 'install-root', title: 'Installing the root test tooling' },
-  ...serviceNames.map(serviceInstallTarget),
-];
-
-export const serviceInstallTarget = (name: string): InstallTarget => ({
-  target: `install-service-${name}`,
-  title: `Installing service ${name}`,
-});
-
 export interface InstallTarget {
   target: string;
   title: string;
+  /** What the line says once it is done. */
+  done: string;
+  /** Its name in the phase breakdown. */
+  phase: 'resolve' | 'prepare';
 }
 
-/** Run install targets one by one, streaming each; stop at the first failure. */
-export async function runInstallTargets(
-  projectDir: string,
-  targets: InstallTarget[],
-  reporter: Reporter,
-): Promise<StepFailure | undefined> {
-  for (const { target, title } of targets) {
+/** The first phase: what every environment is installed from. */
+export const prepareTarget = (packageManager: PackageManager): InstallTarget =>
+  packageManager === 'uv'
+    ? { target: 'lock', title: 'Resolving the dependencies of the whole project (uv.lock)', done: 'Resolved the dependencies of the whole project (uv.lock)', phase: 'resolve' }
+    : { target: 'install-pip', title: 'Preparing the pip that installs every environment', done: 'Prepared the pip that installs every environment', phase: 'prepare' };
+
+export const ROOT_ENVIRONMENT: Job = { label: 'the root test tooling', target: 'install-root' };
+export const serviceEnvironment = (name: string): Job => ({ label: `service ${name}`, target: `install-service-${name}` });
+
+export interface InstallPlan {
+  /** Left out for a project whose Makefile predates the phase. */
+  prepare: InstallTarget | undefined;
+  environments: Job[];
+}
+
+export const projectInstallPlan = (packageManager: PackageManager, serviceNames: readonly string[]): InstallPlan => ({
+  prepare: prepareTarget(packageManager),
+  environments: [ROOT_ENVIRONMENT, ...serviceNames.map(serviceEnvironment)],
+});
+
+/**
+ * Run the plan: the preparation streamed, then every environment at once, a line for each
+ * as it is ready. Stops after the preparation if it fails; otherwise every environment is
+ * attempted, and the failure names each one that failed.
+ */
+export async function installProject(projectDir: string, plan: InstallPlan, reporter: Reporter, times?: PhaseTimes): Promise<StepFailure | undefined> {
+  if (plan.prepare) {
+    const { target, title, done, phase } = plan.prepare;
     const task = reporter.task(title);
+    const start = performance.now();
     const result = await runStreamed('make', ['--no-print-directory', target], { cwd: projectDir, task });
+    times?.set(phase, (performance.now() - start) / 1000);
     if (!result.ok) {
       task.fail(`${title} failed (make ${target}, exit ${result.exitCode ?? result.signal})`);
       return { step: `make ${target}`, result };
     }
-    task.done(title.replace(/^Installing/, 'Installed'));
+    task.done(done);
   }
-  return undefined;
+  if (plan.environments.length === 0) return undefined;
+  reporter.step(`Installing ${plan.environments.length} environment${plan.environments.length === 1 ? '' : 's'} in parallel`);
+  const start = performance.now();
+  const outcomes = await runJobs(
+    plan.environments,
+    (job) => runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir }),
+    (outcome) => {
+      if (outcome.result.ok) reporter.success(`Installed ${outcome.job.label} (${formatSeconds(outcome.seconds)})`);
+      else reporter.error(`Installing ${outcome.job.label} failed (${failureCause(outcome)})`);
+    },
+  );
+  times?.set('sync', (performance.now() - start) / 1000);
+  const failed = outcomes.find((outcome) => !outcome.result.ok);
+  return failed ? { step: `make ${failed.job.target}`, result: combinedResult(outcomes) } : undefined;
 }

@@ -150,7 +150,7 @@ describe('create: writing', () => {
       env: { UV_INDEX_URL: 'http://127.0.0.1:9/simple', UV_DEFAULT_INDEX: 'http://127.0.0.1:9/simple', UV_NO_CACHE: '1', UV_HTTP_RETRIES: '0' },
     });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toMatch(/The project was written to broken, but make install-root failed/);
+    expect(run.stderr).toMatch(/The project was written to broken, but make lock failed/);
     expect(run.stderr).toMatch(/127\.0\.0\.1:9/);
     expect(run.stderr).toMatch(/retry with: cd broken && make install && make test/);
     expect(run.all).not.toMatch(/\n\s+at .+\.js:\d+:\d+/);

@@ -37,6 +37,23 @@ describe('create with one service, then add-service twice', () => {
     expect(runs[2]!.all).not.toMatch(/Skipped \d+ test/);
   });
 
+  it('joins each added service to the one uv.lock, and every environment is in sync with it', async () => {
+    const lock = fs.readFileSync(path.join(project, 'uv.lock'), 'utf8');
+    for (const name of ['users', 'orders', 'catalog']) expect(lock).toMatch(new RegExp(`^name = "${name}-service"$`, 'm'));
+    // The PostgreSQL driver of orders is locked for the project.
+    expect(lock).toMatch(/^name = "asyncpg"$/m);
+    expect(fs.readdirSync(path.join(project, 'services')).filter((name) => fs.existsSync(path.join(project, 'services', name, 'uv.lock')))).toEqual([]);
+    for (const name of ['users', 'orders', 'catalog']) {
+      const check = await execa('uv', ['sync', '--frozen', '--check'], {
+        cwd: path.join(project, 'services', name),
+        env: { UV_PROJECT_ENVIRONMENT: path.join(project, 'services', name, '.venv') },
+        reject: false,
+        all: true,
+      });
+      expect(check.exitCode, `${name}: ${check.all}`).toBe(0);
+    }
+  });
+
   it('runs the root status and peers checks on every service, the added ones included', async () => {
     const result = await execa('.venv/bin/python', ['-m', 'pytest', '-v', 'tests'], { cwd: project, env, reject: false, all: true });
     expect(result.exitCode, result.all).toBe(0);

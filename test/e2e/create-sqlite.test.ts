@@ -37,9 +37,42 @@ describe('create demo --yes (FastAPI + SQLite, uv)', () => {
     const status = await execa('git', ['status', '--porcelain'], { cwd: project });
     expect(status.stdout).toBe('');
     const tracked = (await execa('git', ['ls-files'], { cwd: project })).stdout.split('\n');
-    expect(tracked).toContain('services/users/uv.lock');
+    // One lock for the whole project, committed; none per service.
+    expect(tracked).toContain('uv.lock');
+    expect(tracked.filter((file) => file.endsWith('uv.lock'))).toEqual(['uv.lock']);
     expect(tracked).toContain('services/users/.env.example');
     expect(tracked).not.toContain('services/users/.env');
+  });
+
+  it('resolved once: every environment, each of its own, is in sync with the one uv.lock', async () => {
+    const lock = fs.readFileSync(path.join(project, 'uv.lock'), 'utf8');
+    for (const name of ['users', 'orders']) expect(lock).toContain(`name = "${name}-service"`);
+    const environments: Array<[string, Record<string, string>]> = [
+      ['.', {}],
+      ...['users', 'orders'].map((name): [string, Record<string, string>] => [`services/${name}`, { UV_PROJECT_ENVIRONMENT: path.join(project, 'services', name, '.venv') }]),
+    ];
+    for (const [dir, extra] of environments) {
+      const check = await execa('uv', ['sync', '--frozen', '--check'], { cwd: path.join(project, dir), env: extra, reject: false, all: true });
+      expect(check.exitCode, `${dir}: ${check.all}`).toBe(0);
+      expect(check.all).toMatch(/Would make no changes/);
+    }
+    // Each service's own package is in its own environment only, not in the root one.
+    const users = await execa(path.join(project, 'services/users/.venv/bin/python'), ['-c', 'import app; print(app.__file__)'], { cwd: work });
+    expect(users.stdout).toContain(path.join('services', 'users', 'app'));
+    const rootApp = await execa(path.join(project, '.venv/bin/python'), ['-c', 'import app'], { cwd: work, reject: false });
+    expect(rootApp.stderr).toMatch(/No module named 'app'/);
+    // Bytecode was compiled while installing, not left to the first import.
+    const compiled = await execa('find', [path.join(project, 'services/users/.venv/lib'), '-path', '*/fastapi/__pycache__/*.pyc']);
+    expect(compiled.stdout.split('\n').filter(Boolean).length).toBeGreaterThan(10);
+  });
+
+  it('reports a line per environment and per test suite, and the phases', () => {
+    for (const name of ['users', 'orders']) {
+      expect(create.all).toMatch(new RegExp(`Installed service ${name} \\(\\d+\\.\\d s\\)`));
+      expect(create.all).toMatch(new RegExp(`^ok ${name}: \\d+ passed`, 'm'));
+    }
+    expect(create.all).toMatch(/^ok end-to-end: \d+ passed/m);
+    expect(create.all).toMatch(/Phases: resolve [\d.]+ s, sync [\d.]+ s, tests [\d.]+ s; total [\d.]+ s/);
   });
 
   it('passes make lint (ruff, mypy, import-linter)', async () => {

@@ -1,0 +1,89 @@
+/**
+ * Running several Makefile targets side by side (the environments of a project, its test
+ * suites), each with its output kept apart: one line per target as it ends, and on failure
+ * the tail of each failed target under its own heading, never an interleaving of them.
+ */
+import os from 'node:os';
+import type { RunResult } from './run.js';
+
+export interface Job {
+  /** What the user reads: `users`, `the root environment`. */
+  label: string;
+  /** The Makefile target. */
+  target: string;
+}
+
+export interface JobOutcome {
+  job: Job;
+  result: RunResult;
+  seconds: number;
+}
+
+/**
+ * How many jobs run at once, by default: twice the machine's cores, and at least four. A job
+ * spends much of its time waiting (on the disk; on the services an end-to-end test starts),
+ * so a project of a few services runs whole at once; fifty do not start fifty pytests.
+ */
+export const defaultConcurrency = (): number => Math.max(4, 2 * os.availableParallelism());
+
+/**
+ * Run every job, at most `limit` at a time, in their order; `onDone` hears each one as it
+ * ends. Every job runs even when one fails (so that the report names each failure), and the
+ * outcomes come back in the jobs' order, whatever order they ended in.
+ */
+export async function runJobs(
+  jobs: readonly Job[],
+  run: (job: Job) => Promise<RunResult>,
+  onDone: (outcome: JobOutcome) => void = () => {},
+  limit: number = defaultConcurrency(),
+): Promise<JobOutcome[]> {
+  const outcomes: JobOutcome[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++;
+      const job = jobs[index]!;
+      const start = performance.now();
+      const result = await run(job);
+      outcomes[index] = { job, result, seconds: (performance.now() - start) / 1000 };
+      onDone(outcomes[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
+  return outcomes;
+}
+
+export const formatSeconds = (seconds: number): string => `${seconds.toFixed(1)} s`;
+
+/** Why a job failed, as one line: `make test-service-users, exit 2`. */
+export const failureCause = ({ job, result }: JobOutcome): string =>
+  `make ${job.target}, ${result.signal ? `signal ${result.signal}` : `exit ${result.exitCode}`}`;
+
+/**
+ * The failed jobs' output, each under a heading that names it, in the jobs' order: what a
+ * reader needs to see which one failed and why.
+ */
+export function failureReport(outcomes: readonly JobOutcome[]): string[] {
+  const lines: string[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.result.ok) continue;
+    lines.push(`--- ${outcome.job.label} (${failureCause(outcome)}): last lines of its output ---`);
+    lines.push(...outcome.result.tail.map((line) => `  ${line}`));
+  }
+  return lines;
+}
+
+/**
+ * The outcome of a group of jobs as one result: failed when any failed, with the grouped
+ * report of the failures as its tail.
+ */
+export function combinedResult(outcomes: readonly JobOutcome[]): RunResult {
+  const failed = outcomes.filter((outcome) => !outcome.result.ok);
+  return {
+    ok: failed.length === 0,
+    exitCode: failed[0]?.result.exitCode ?? 0,
+    tail: failureReport(outcomes),
+    output: outcomes.map((outcome) => outcome.result.output).join('\n'),
+    signal: failed[0]?.result.signal,
+  };
+}

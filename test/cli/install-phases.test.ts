@@ -1,0 +1,124 @@
+/**
+ * The phases from a written project to green, as the CLI drives them: the preparation alone
+ * first (uv.lock, or the one pip), then every environment, then every test suite, side by
+ * side; a line for each; a failure reported under the name of what failed. make is a fake
+ * that records its targets and fails where a test asks it to.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const work = tempDir('phases');
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/**
+ * Fake make and uv. make appends "start T" and "end T" to the log for its target T; it
+ * prints two lines naming T; for a target in `failing` it prints pytest's summary of a
+ * failure and exits 1; `slow` targets take a moment, so that the others overlap them.
+ */
+function fakeTools(failing: string[] = [], slow: string[] = []): { env: Record<string, string>; log: string } {
+  const bin = fs.mkdtempSync(path.join(work, '.bin-'));
+  const log = path.join(bin, 'make.log');
+  const make = `#!/bin/sh
+if [ "$1" = "--version" ]; then exit 0; fi
+for t in "$@"; do target="$t"; done
+echo "start $target" >> "${log}"
+case " ${slow.join(' ')} " in *" $target "*) sleep 1;; esac
+echo "$target: first line"
+case " ${failing.join(' ')} " in
+  *" $target "*) echo "$target: AssertionError"; echo "===== 1 failed, 9 passed in 0.50s ====="; echo "end $target" >> "${log}"; exit 1;;
+esac
+echo "===== 10 passed in 0.50s ====="
+echo "end $target" >> "${log}"
+`;
+  fs.writeFileSync(path.join(bin, 'make'), make, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'uv'), '#!/bin/sh\necho "uv 0.0.0"\n', { mode: 0o755 });
+  return { env: { PATH: `${bin}:${process.env.PATH}`, CI: '1' }, log };
+}
+
+const events = (log: string) => fs.readFileSync(log, 'utf8').trim().split('\n');
+const targetsOf = (log: string) => events(log).filter((line) => line.startsWith('start ')).map((line) => line.slice('start '.length));
+
+describe('create: resolve, then install and test side by side', () => {
+  it.each(['uv', 'pip'] as const)('%s: the preparation alone first, then every environment, then every suite; a line each and the phases', async (packageManager) => {
+    const tools = fakeTools([], ['install-service-users', 'test-service-users']);
+    const run = await runCli([`p-${packageManager}`, '--yes', '--no-git', '--package-manager', packageManager], { cwd: work, env: tools.env });
+    expect(run.exitCode, run.all).toBe(0);
+    const prepare = packageManager === 'uv' ? 'lock' : 'install-pip';
+    const log = events(tools.log);
+    // The preparation ends before anything else starts.
+    expect(log.slice(0, 2)).toEqual([`start ${prepare}`, `end ${prepare}`]);
+    const installs = ['install-root', 'install-service-users', 'install-service-orders'];
+    const tests = ['test-service-orders', 'test-service-users', 'test-root'];
+    expect(targetsOf(tools.log).slice(1, 4).sort()).toEqual([...installs].sort());
+    expect(targetsOf(tools.log).slice(4).sort()).toEqual([...tests].sort());
+    // Side by side: the quick ones start before the slow users one ends.
+    const endOf = (target: string) => log.indexOf(`end ${target}`);
+    const startOf = (target: string) => log.indexOf(`start ${target}`);
+    expect(startOf('install-service-orders')).toBeLessThan(endOf('install-service-users'));
+    expect(startOf('test-root')).toBeLessThan(endOf('test-service-users'));
+    // Every install ends before the first suite starts.
+    for (const target of installs) expect(endOf(target)).toBeLessThan(startOf('test-service-orders'));
+    for (const label of ['the root test tooling', 'service users', 'service orders']) expect(run.stdout).toMatch(new RegExp(`^ok Installed ${label} \\(\\d+\\.\\d s\\)$`, 'm'));
+    for (const label of ['users', 'orders', 'end-to-end']) expect(run.stdout).toMatch(new RegExp(`^ok ${label}: 10 passed in 0\\.50s \\(\\d+\\.\\d s\\)$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^Phases: ${packageManager === 'uv' ? 'resolve' : 'prepare'} \\d+\\.\\d s, sync \\d+\\.\\d s, tests \\d+\\.\\d s; total \\d+\\.\\d s$`, 'm'));
+    // Only the preparation streams its output; the environments and suites running side by
+    // side do not interleave theirs.
+    expect(run.all).toMatch(new RegExp(`^  ${prepare}: first line$`, 'm'));
+    expect(run.all).not.toMatch(/(install-root|install-service-\w+|test-\S+): first line/);
+  });
+
+  it('a failed suite: every suite still runs, and the report shows the failed one under its name, the others not at all', async () => {
+    const tools = fakeTools(['test-service-orders']);
+    const run = await runCli(['fails', '--yes', '--no-git', '--package-manager', 'uv'], { cwd: work, env: tools.env });
+    expect(run.exitCode).toBe(2);
+    expect(targetsOf(tools.log)).toEqual(expect.arrayContaining(['test-service-users', 'test-service-orders', 'test-root']));
+    expect(run.stdout).toMatch(/^ok users: 10 passed/m);
+    expect(run.stderr).toMatch(/orders: 1 failed, 9 passed in 0\.50s, failed \(make test-service-orders, exit 1\)/);
+    expect(run.stderr).toMatch(/--- orders \(make test-service-orders, exit 1\): last lines of its output ---\n\s+test-service-orders: first line\n\s+test-service-orders: AssertionError/);
+    expect(run.stderr).not.toMatch(/test-service-users: first line/);
+    expect(run.stderr).toMatch(/retry with: cd fails && make test/);
+  });
+
+  it('a failed environment: the others are installed, no test runs, and the retry is make install', async () => {
+    const tools = fakeTools(['install-service-users']);
+    const run = await runCli(['broken-env', '--yes', '--no-git', '--package-manager', 'uv'], { cwd: work, env: tools.env });
+    expect(run.exitCode).toBe(2);
+    expect(targetsOf(tools.log).sort()).toEqual(['install-root', 'install-service-orders', 'install-service-users', 'lock']);
+    expect(run.stderr).toMatch(/but make install-service-users failed/);
+    expect(run.stderr).toMatch(/--- service users \(make install-service-users, exit 1\)/);
+    expect(run.stderr).toMatch(/retry with: cd broken-env && make install && make test/);
+  });
+});
+
+describe('add-service', () => {
+  it('uv: resolves again, then syncs every environment (the new one and the existing ones), then tests', async () => {
+    const created = await runCli(['shop', '--services', 'users', '--yes', '--no-install', '--no-git', '--package-manager', 'uv'], { cwd: work });
+    expect(created.exitCode, created.all).toBe(0);
+    const tools = fakeTools();
+    const shop = path.join(work, 'shop');
+    fs.mkdirSync(path.join(shop, '.venv'));
+    fs.mkdirSync(path.join(shop, 'services/users/.venv'));
+    const run = await runCli(['add-service', 'billing', '--yes', '--no-git-check'], { cwd: shop, env: tools.env });
+    expect(run.exitCode, run.all).toBe(0);
+    const targets = targetsOf(tools.log);
+    expect(targets[0]).toBe('lock');
+    expect(targets.slice(1, 4).sort()).toEqual(['install-root', 'install-service-billing', 'install-service-users']);
+    expect(targets.slice(4).sort()).toEqual(['test-root', 'test-service-billing', 'test-service-users']);
+  });
+
+  it('a Makefile without the lock target (an older project): no preparation, only the missing environments', async () => {
+    const created = await runCli(['old', '--services', 'users', '--yes', '--no-install', '--no-git', '--package-manager', 'uv'], { cwd: work });
+    expect(created.exitCode, created.all).toBe(0);
+    const old = path.join(work, 'old');
+    const makefile = path.join(old, 'Makefile');
+    fs.writeFileSync(makefile, fs.readFileSync(makefile, 'utf8').replace(/^lock:.*$/m, ''));
+    fs.mkdirSync(path.join(old, '.venv'));
+    fs.mkdirSync(path.join(old, 'services/users/.venv'));
+    const tools = fakeTools();
+    const run = await runCli(['add-service', 'billing', '--yes', '--no-git-check', '--no-test'], { cwd: old, env: tools.env });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(targetsOf(tools.log)).toEqual(['install-service-billing']);
+  });
+});

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { combinedResult, failureReport, runJobs, type Job, type JobOutcome } from '../../src/steps/parallel.js';
+import { formatPhases, parsePhasesLine, phasesLine, type Phase, type PhaseTimes } from '../../src/steps/phases.js';
+import type { RunResult } from '../../src/steps/run.js';
+import { suiteLine, testJobs } from '../../src/steps/test.js';
+
+const result = (ok: boolean, lines: string[], exitCode = ok ? 0 : 2): RunResult => ({
+  ok,
+  exitCode,
+  tail: lines.slice(-30),
+  output: lines.join('\n'),
+  signal: undefined,
+});
+const job = (label: string): Job => ({ label, target: `test-service-${label}` });
+const outcome = (label: string, ok: boolean, lines: string[], seconds = 1): JobOutcome => ({ job: job(label), result: result(ok, lines), seconds });
+
+describe('runJobs', () => {
+  it('runs at most `limit` jobs at once, every job once, and returns them in their order whatever order they end in', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 5 }), async (delays, limit) => {
+        const jobs = delays.map((_, index) => job(`s${index}`));
+        let running = 0;
+        let most = 0;
+        const ended: string[] = [];
+        const outcomes = await runJobs(
+          jobs,
+          async (current) => {
+            running++;
+            most = Math.max(most, running);
+            await new Promise((resolve) => setTimeout(resolve, delays[jobs.indexOf(current)]));
+            running--;
+            return result(true, [`output of ${current.label}`]);
+          },
+          (done) => ended.push(done.job.label),
+          limit,
+        );
+        expect(most).toBeLessThanOrEqual(limit);
+        expect(most).toBe(Math.min(limit, jobs.length));
+        expect(outcomes.map((done) => done.job.label)).toEqual(jobs.map((current) => current.label));
+        expect([...ended].sort()).toEqual(jobs.map((current) => current.label).sort());
+        // Each job's output stays its own.
+        expect(outcomes.map((done) => done.result.output)).toEqual(jobs.map((current) => `output of ${current.label}`));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('runs every job even when an early one fails', async () => {
+    const jobs = ['a', 'b', 'c'].map(job);
+    const outcomes = await runJobs(jobs, async (current) => result(current.label !== 'a', []), undefined, 1);
+    expect(outcomes.map((done) => done.result.ok)).toEqual([false, true, true]);
+  });
+});
+
+describe('failureReport', () => {
+  it.each([
+    [[true, true], []],
+    [[false, true], ['users']],
+    [[true, false], ['orders']],
+    [[false, false], ['users', 'orders']],
+  ])('outcomes %j: a block for each failed job, in the jobs order, with its own lines only', (oks, failed) => {
+    const outcomes = ['users', 'orders'].map((label, index) => outcome(label, oks[index]!, [`${label} line 1`, `${label} line 2`]));
+    const report = failureReport(outcomes);
+    const headings = report.filter((line) => line.startsWith('--- '));
+    expect(headings).toEqual(failed.map((label) => `--- ${label} (make test-service-${label}, exit 2): last lines of its output ---`));
+    for (const label of failed) {
+      const at = report.indexOf(headings.find((heading) => heading.includes(label))!);
+      expect(report.slice(at + 1, at + 3)).toEqual([`  ${label} line 1`, `  ${label} line 2`]);
+    }
+    // Nothing of a job that passed.
+    for (const label of ['users', 'orders'].filter((name) => !failed.includes(name))) {
+      expect(report.join('\n')).not.toContain(label);
+    }
+    expect(combinedResult(outcomes).ok).toBe(failed.length === 0);
+    expect(combinedResult(outcomes).tail).toEqual(report);
+  });
+
+  it('names a job stopped by a signal by its signal', () => {
+    const stopped: JobOutcome = { job: job('users'), result: { ...result(false, ['x']), exitCode: undefined, signal: 'SIGKILL' }, seconds: 1 };
+    expect(failureReport([stopped])[0]).toBe('--- users (make test-service-users, signal SIGKILL): last lines of its output ---');
+  });
+});
+
+describe('suiteLine', () => {
+  it.each([
+    [true, ['=== 137 passed in 5.20s ==='], 'users: 137 passed in 5.20s (1.5 s)'],
+    [true, ['no pytest here'], 'users: passed (1.5 s)'],
+    [false, ['=== 2 failed, 135 passed in 5.20s ==='], 'users: 2 failed, 135 passed in 5.20s, failed (make test-service-users, exit 2)'],
+    [false, ['make: *** Error 2'], 'users: failed (make test-service-users, exit 2)'],
+  ])('ok=%s %j -> %s', (ok, lines, expected) => {
+    expect(suiteLine(outcome('users', ok, lines, 1.5))).toBe(expected);
+  });
+});
+
+describe('testJobs', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'clb-jobs-'));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('a job per service folder, as make finds them, then the end-to-end tests', () => {
+    for (const name of ['orders', 'users', 'billing']) fs.mkdirSync(path.join(root, 'services', name), { recursive: true });
+    fs.writeFileSync(path.join(root, 'services', 'README.md'), '');
+    expect(testJobs(root).map((current) => current.target)).toEqual(['test-service-billing', 'test-service-orders', 'test-service-users', 'test-root']);
+  });
+
+  it('only the end-to-end tests without services/', () => {
+    expect(testJobs(path.join(root, 'nowhere')).map((current) => current.target)).toEqual(['test-root']);
+  });
+});
+
+describe('phases', () => {
+  it('prints the phases that ran, in order, and reads them back', () => {
+    const phases: Phase[] = ['resolve', 'prepare', 'sync', 'tests'];
+    fc.assert(
+      fc.property(fc.subarray(phases), fc.array(fc.integer({ min: 0, max: 9999 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 9999 }), (present, tenths, total) => {
+        const times: PhaseTimes = new Map([...present].reverse().map((phase, index) => [phase, tenths[index]! / 10]));
+        const parsed = parsePhasesLine(`noise\n${phasesLine(times, total / 10)}\nmore`);
+        expect(parsed?.total).toBe(total / 10);
+        expect(Object.keys(parsed!.phases)).toEqual(present);
+        for (const phase of present) expect(parsed!.phases[phase]).toBe(times.get(phase));
+      }),
+    );
+    expect(formatPhases(new Map([['tests', 5.06], ['resolve', 1.74]]))).toBe('resolve 1.7 s, tests 5.1 s');
+  });
+});
