@@ -63,6 +63,8 @@ export interface ServiceContext {
   libsDistribution: string;
   pythonVersion: string;
   packageManager: PackageManager;
+  /** How the Dockerfile syncs the image's environment: `uv sync`, from the lock when there is one. */
+  dockerSync: string;
 }
 
 export interface ProjectContext {
@@ -186,6 +188,9 @@ export function serviceContext(
     libsDistribution: libsDistribution(project.projectName),
     pythonVersion: project.pythonVersion,
     packageManager: project.packageManager,
+    // The image installs from the repository's uv.lock as it is; a pip project has none,
+    // and uv resolves in the build.
+    dockerSync: project.packageManager === 'uv' ? 'uv sync --frozen' : 'uv sync',
   };
 }
 

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliRun } from '../helpers/cli.js';
 import { exerciseCrud } from '../helpers/crud.js';
+import { runBuildStage } from '../helpers/dockerfile.js';
 import { bootService, type RunningService } from '../helpers/service.js';
 import { toolAvailable } from '../helpers/tools.js';
 
@@ -111,6 +112,30 @@ describe('create demo --yes (FastAPI + SQLite, uv)', () => {
   it.runIf(toolAvailable('docker-compose'))('has a compose file that validates', async () => {
     const config = await execa('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: project, reject: false, all: true });
     expect(config.exitCode, config.all).toBe(0);
+  });
+
+  it('builds each image from the one uv.lock: its build stage, run outside a container', async () => {
+    const root = tempDir('image');
+    try {
+      // ARG and the uv install are the image's; uv is on PATH here. The RUN lines are the
+      // Dockerfile's own, so a lock the image cannot use fails here (--frozen).
+      await runBuildStage(fs.readFileSync(path.join(project, 'services/users/Dockerfile'), 'utf8').replace(/^RUN pip install .*$/m, ''), project, root, {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        UV_OFFLINE: '1',
+      });
+      const image = path.join(root, 'srv/services/users');
+      const python = path.join(image, '.venv/bin/python');
+      const imports = await execa(python, ['-c', 'import app.cmd.api.main, shared_config, fastapi; print("ok")'], { cwd: image, reject: false, all: true });
+      expect(imports.all).toContain('ok');
+      // No test tools in the image, and the libs installed, not linked to the build context.
+      const pytest = await execa(python, ['-c', 'import pytest'], { cwd: image, reject: false });
+      expect(pytest.exitCode).not.toBe(0);
+      const libs = await execa(python, ['-c', 'import shared_config; print(shared_config.__file__)'], { cwd: image });
+      expect(libs.stdout).toContain('.venv');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   describe('a booted service', () => {

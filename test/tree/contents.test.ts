@@ -61,6 +61,16 @@ describe('generated contracts', () => {
     expect(file('.dockerignore')).toMatch(/\.env/);
   });
 
+  it('installs each image from the repository\'s one uv.lock; a pip project resolves in the build', () => {
+    for (const [packageManager, sync] of [['uv', 'uv sync --frozen '], ['pip', 'uv sync ']] as const) {
+      const dockerfile = planFor('shop', { packageManager }).get('services/users/Dockerfile')!;
+      expect(dockerfile).toMatch(/^COPY pyproject\.toml uv\.lock\* \.\/$/m);
+      const syncs = dockerfile.split('\n').filter((line) => line.startsWith('RUN uv sync'));
+      expect(syncs).toHaveLength(2);
+      for (const line of syncs) expect(line.startsWith(`RUN ${sync}--no-dev`)).toBe(true);
+    }
+  });
+
   it('enforces the layers with import-linter contracts', () => {
     const pyproject = file('services/users/pyproject.toml');
     expect(pyproject).toMatch(/\[tool\.importlinter\]/);
