@@ -22,13 +22,15 @@ const PYTHON_GROUPS = { opentelemetry: { patterns: ['opentelemetry-*'] } };
 /** Dependabot's name of a project's Python package manager (uv updates uv.lock too). */
 const pythonEcosystem = (packageManager: PackageManager): string => (packageManager === 'uv' ? 'uv' : 'pip');
 
-/** The entries of one service: its Python dependencies and its Dockerfile's base image. */
+/**
+ * The entries of one service: its Dockerfile's base image and, with pip, its Python
+ * dependencies. With uv the services are members of the root workspace, resolved in the one
+ * uv.lock: the root entry updates them all, together.
+ */
 function serviceUpdates(name: string, packageManager: PackageManager): Update[] {
   const directory = `/services/${name}`;
-  return [
-    { 'package-ecosystem': pythonEcosystem(packageManager), directory, schedule: WEEKLY, groups: PYTHON_GROUPS },
-    { 'package-ecosystem': 'docker', directory, schedule: WEEKLY },
-  ];
+  const python = packageManager === 'uv' ? [] : [{ 'package-ecosystem': pythonEcosystem(packageManager), directory, schedule: WEEKLY, groups: PYTHON_GROUPS }];
+  return [...python, { 'package-ecosystem': 'docker', directory, schedule: WEEKLY }];
 }
 
 function dependabotData(packageManager: PackageManager, services: ReadonlyArray<{ name: string }>): Record<string, unknown> {
@@ -42,8 +44,9 @@ function dependabotData(packageManager: PackageManager, services: ReadonlyArray<
   };
 }
 
-const HEADER = ` Weekly pull requests updating dependencies: each service's pyproject.toml and Dockerfile,
- the root pyproject.toml and the actions of .github/workflows/.`;
+const HEADER = ` Weekly pull requests updating dependencies: the Python dependencies (with uv, of every
+ service at once, in the root uv.lock), each service's Dockerfile and the actions of
+ .github/workflows/.`;
 
 const STRINGIFY = { lineWidth: 0, nullStr: '' } as const;
 

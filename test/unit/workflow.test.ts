@@ -109,8 +109,11 @@ describe.each(CASES)('workflow of a %s project (%s)', (_, packageManager, dbs) =
     const ecosystem = packageManager === 'uv' ? 'uv' : 'pip';
     const updates = (parse(renderDependabot(project)) as { updates: Array<Record<string, unknown>> }).updates;
     const keys = updates.map((update) => `${update['package-ecosystem']} ${update.directory}`);
+    // With uv, the root entry updates the workspace's one uv.lock, every service's included;
+    // with pip, each service's pyproject.toml has an entry of its own.
+    const servicePython = (name: string) => (packageManager === 'uv' ? [] : [`${ecosystem} /services/${name}`]);
     expect(keys.sort()).toEqual(
-      [...project.services.flatMap((s) => [`${ecosystem} /services/${s.name}`, `docker /services/${s.name}`]), `${ecosystem} /`, 'github-actions /'].sort(),
+      [...project.services.flatMap((s) => [...servicePython(s.name), `docker /services/${s.name}`]), `${ecosystem} /`, 'github-actions /'].sort(),
     );
     // The OpenTelemetry packages, pinned as one set, are updated in one pull request.
     for (const update of updates.filter((entry) => entry['package-ecosystem'] === ecosystem)) {
