@@ -78,7 +78,9 @@ async function syncResult(root: string, manager: string, env: { dir: string; ser
   const label = env.dir === '.' ? 'root environment' : `${env.dir}: environment`;
   const run =
     manager === 'uv'
-      ? await runTool('uv', ['sync', '--locked', '--check', '--quiet'], cwd, { UV_NO_PROGRESS: '1' })
+      ? // Each environment is the one of its folder, as `make install` syncs it: the services
+        // are members of the root's uv workspace, which would otherwise share one.
+        await runTool('uv', ['sync', '--locked', '--check', '--quiet'], cwd, { UV_NO_PROGRESS: '1', UV_PROJECT_ENVIRONMENT: path.join(cwd, '.venv') })
       : await runTool(path.join(cwd, '.venv/bin/python'), ['-c', PIP_SYNC_SCRIPT], cwd);
   const gaps = manager === 'uv' ? (run.exitCode === 0 ? '' : firstError(run.output)) : run.exitCode === 0 ? run.output.trim().split('\n').join('; ') : lastLine(run.output);
   if (run.failedToRun) return skipped('sync', `${label} not compared: ${lastLine(run.output)}`, env.service);
