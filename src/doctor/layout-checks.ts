@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEntries, composeEnvLines } from '../compose.js';
 import { MANIFEST_FILE, serviceContext, type ServiceContext } from '../context.js';
 import { missingServiceFolders } from '../manifest.js';
+import { K8S_BASE, K8S_DIR, k8sName } from '../k8s.js';
 import { WORKFLOW_FILE, workflowGaps } from '../workflow.js';
 import { ok, parseDotenv, presentServices, problem, readProjectFile, serviceDir, skipped, type Check, type CheckResult, type DoctorProject } from './types.js';
 
@@ -145,4 +146,33 @@ const workflow: Check = {
   },
 };
 
-export const LAYOUT_CHECKS: readonly Check[] = [folders, compose, envFiles, workflow];
+const KUSTOMIZATION = `${K8S_BASE}/kustomization.yaml`;
+
+/** deploy/k8s/base: a folder per service, each listed in the base kustomization. */
+const kubernetes: Check = {
+  id: 'kubernetes',
+  title: 'the Kubernetes base deploys every service',
+  run(project) {
+    const text = readProjectFile(project.root, KUSTOMIZATION);
+    if (text === undefined) return [skipped('kubernetes', `${K8S_DIR} not there (removed): nothing to compare`)];
+    let resources: unknown;
+    try {
+      resources = (parse(text) as { resources?: unknown } | null)?.resources;
+    } catch (error) {
+      return [problem('kubernetes', `${KUSTOMIZATION}: not valid YAML (${(error as Error).message.split('\n')[0]})`, `repair it, or restore it: git checkout -- ${KUSTOMIZATION}`)];
+    }
+    const listed = new Set(Array.isArray(resources) ? resources.map(String) : []);
+    const results: CheckResult[] = [];
+    for (const service of project.manifest.services) {
+      const folder = k8sName(service.name);
+      if (!fs.existsSync(path.join(project.root, K8S_BASE, folder, 'kustomization.yaml'))) {
+        results.push(problem('kubernetes', `${K8S_BASE}/${folder}: folder missing`, `restore it: git checkout -- ${K8S_BASE}/${folder}`, service.name));
+      } else if (!listed.has(folder)) {
+        results.push(problem('kubernetes', `${KUSTOMIZATION}: ${folder} not in resources`, `add "- ${folder}" to its resources`, service.name));
+      }
+    }
+    return results.length > 0 ? results : [ok('kubernetes', 'the Kubernetes base deploys every service')];
+  },
+};
+
+export const LAYOUT_CHECKS: readonly Check[] = [folders, compose, envFiles, workflow, kubernetes];

@@ -60,7 +60,7 @@ describe('the check registry', () => {
   it('has one entry per id, each with a title', () => {
     const ids = CHECKS.map((one) => one.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['tools', 'folders', 'compose', 'env', 'workflow', 'environment', 'migrations', 'database', 'port']));
+    expect(ids).toEqual(expect.arrayContaining(['tools', 'folders', 'compose', 'env', 'workflow', 'kubernetes', 'environment', 'migrations', 'database', 'port']));
     for (const one of CHECKS) expect(one.title.length).toBeGreaterThan(5);
   });
 
@@ -100,6 +100,9 @@ describe('layout drifts, one at a time, each named with its service and a fix', 
     ['env', 'the root .env missing', (p) => fs.rmSync(path.join(p.root, '.env')), { message: /^\.env missing/ }],
     ['workflow', 'a service missing from the matrix', (p) => editYaml(p, WORKFLOW_FILE, (doc) => doc.deleteIn(['jobs', 'services', 'strategy', 'matrix', 'include', 0])), { service: 'users', message: /users not in jobs.services.strategy.matrix.include/ }],
     ['workflow', 'a matrix entry naming no service', (p) => editYaml(p, WORKFLOW_FILE, (doc) => doc.addIn(['jobs', 'services', 'strategy', 'matrix', 'include'], { service: 'ghost', database: 'x' })), { service: 'ghost', message: /ghost in the matrix, but not a service/ }],
+    ['kubernetes', 'a service folder of the Kubernetes base deleted', (p) => fs.rmSync(path.join(p.root, 'deploy/k8s/base/users'), { recursive: true }), { service: 'users', message: /deploy\/k8s\/base\/users: folder missing/ }],
+    ['kubernetes', 'a service left out of the base kustomization', (p) => editYaml(p, 'deploy/k8s/base/kustomization.yaml', (doc) => doc.set('resources', ['ingress.yaml', ...p.manifest.services.filter((s) => s.name !== 'users').map((s) => s.name)])), { service: 'users', message: /users not in resources/ }],
+    ['kubernetes', 'the base kustomization not YAML', (p) => edit(p, 'deploy/k8s/base/kustomization.yaml', () => 'resources: [\n'), { message: /not valid YAML/ }],
     ['workflow', 'the workflow without its matrix', (p) => editYaml(p, WORKFLOW_FILE, (doc) => doc.deleteIn(['jobs', 'services', 'strategy'])), { message: /has no jobs.services.strategy.matrix.include list/ }],
   ];
   for (const db of SERVER_DBS) {
