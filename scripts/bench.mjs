@@ -23,7 +23,7 @@ const modules = fs
   .sort()
   .filter((file) => wanted.length === 0 || wanted.some((name) => file.includes(name)));
 
-const format = (value, unit) => (unit === 'kB' ? `${value.toFixed(1)} kB` : `${value.toFixed(0)} ${unit}`);
+const format = (value, unit) => (unit === 'kB' || unit === 's' ? `${value.toFixed(1)} ${unit}` : `${value.toFixed(0)} ${unit}`);
 const meets = (row) => (row.higherIsBetter ? row.ratio >= row.goal : row.ratio <= row.goal);
 
 console.log(`medians of ${runs} paired runs; ratio = median of per-pair ratios`);

@@ -1,0 +1,25 @@
+// Create to green (`create` to "Tests passed", warm cache) for uv and pip, beside the goals in
+// seconds. Minutes, not milliseconds: `npm run bench -- cli` leaves it out. The phases are in
+// the note; `node scripts/bench/green.mjs` prints them in full.
+import { figure } from './harness.mjs';
+import { GREEN_GOALS, greenFigures } from './green.mjs';
+
+export const title = 'Create to green, warm cache (goals in seconds: the reference is the goal itself)';
+
+export async function figures() {
+  const rows = greenFigures({ runs: Number(process.env.GREEN_RUNS ?? 1), managers: (process.env.MANAGERS ?? 'uv,pip').split(',') });
+  return rows.map((row) =>
+    figure({
+      name: row.figure,
+      own: row.seconds,
+      ref: GREEN_GOALS[row.figure.split(', ')[1]],
+      ratio: row.seconds / row.goal,
+      goal: 1,
+      reference: `the goal, ${row.goal} s`,
+      unit: 's',
+      note: Object.entries(row.phases)
+        .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`)
+        .join(', '),
+    }),
+  );
+}
