@@ -17,7 +17,8 @@ When the server cannot be reached, or the account may not create databases, the 
 that need a database are skipped with a message saying how to fix it; with REQUIRE_DB=1
 they fail instead. The other tests run all the same.
 
-What differs between engines is in shared_testing.engines; the fixtures are in
+What differs between engines is a subclass of DatabaseServer in each service's
+tests/database_engine.py (from its engine's template); the fixtures are in
 shared_testing.fixtures, the pytest plugin. A service's tests/database.py loads the plugin,
 provides the `database_server` fixture they are built on, and serves scripts/stack.py (the
 end-to-end tests of the repository) on the command line:

@@ -41,9 +41,13 @@ async def close_on_the_server(admin: AsyncEngine, ids: list[int]) -> None:
         for connection_id in ids:
             await connection.execute(text(CLOSE[name].format(connection_id)))
         for connection_id in ids:
-            for _ in range(100):
+            for _ in range(200):
                 query = text(IS_OPEN[name].format(connection_id))
-                if (await connection.execute(query)).scalar_one() == 0:
+                still_open = (await connection.execute(query)).scalar_one()
+                # A new transaction for each look: PostgreSQL shows pg_stat_activity as it
+                # was at its first read in a transaction.
+                await connection.commit()
+                if still_open == 0:
                     break
                 await asyncio.sleep(0.05)
             else:
