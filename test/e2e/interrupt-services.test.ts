@@ -61,10 +61,12 @@ async function expectAllGone(project: string, ports: number[]): Promise<void> {
 }
 
 function snapshot(project: string): { ports: number[]; services: number } {
-  const processes = processesUnder(project);
+  const services = processesUnder(project).filter(({ command }) => isServiceProcess(command));
   return {
-    ports: portsListenedOnBy(processes.map(({ pid }) => pid)),
-    services: processes.filter(({ command }) => isServiceProcess(command)).length,
+    // The services' ports only: the root tests listen too (the OTLP receiver the services
+    // export their traces to), and go with the test process.
+    ports: portsListenedOnBy(services.map(({ pid }) => pid)),
+    services: services.length,
   };
 }
 
