@@ -220,6 +220,40 @@ describe('update of a project without a recorded base', () => {
   });
 });
 
+describe('add-service keeps the base', () => {
+  const grown = path.join(work, 'grown');
+  let created: string;
+  beforeAll(async () => {
+    const run = await runCli(['grown', '--services', 'users', '--yes', '--no-install'], { cwd: work, env: GIT_IDENTITY });
+    expect(run.exitCode, run.all).toBe(0);
+    created = await git(['rev-parse', REF], grown);
+    const added = await runCli(['add-service', 'orders', '--db', 'postgres', '--yes', '--no-install'], { cwd: grown });
+    expect(added.exitCode, added.all).toBe(0);
+  }, 60_000);
+
+  it('records a child base holding the new service exactly as written', async () => {
+    expect(await git(['rev-parse', `${REF}^`], grown)).toBe(created);
+    const inBase = (await git(['ls-tree', '-r', '--name-only', REF, '--', 'services/orders'], grown)).split('\n');
+    const onDisk = listFiles(path.join(grown, 'services/orders')).map((file) => `services/orders/${file}`);
+    expect(inBase.sort()).toEqual(onDisk.filter((file) => !file.endsWith('/.env')).sort());
+    for (const file of inBase) expect(`${await git(['show', `${REF}:${file}`], grown)}`, file).toBe(read(file, grown).replace(/\n$/, ''));
+  });
+
+  it('so that update with the same version finds nothing to do', async () => {
+    await commitAll('orders', grown);
+    const run = await runCli(['update', '--yes'], { cwd: grown });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/Already up to date/);
+  });
+
+  it('a newer CLI adding a service leaves the base to update', async () => {
+    const before = await git(['rev-parse', REF], grown);
+    const added = await runNew(['add-service', 'billing', '--yes', '--no-install'], grown);
+    expect(added.exitCode, added.all).toBe(0);
+    expect(await git(['rev-parse', REF], grown)).toBe(before);
+  });
+});
+
 it('update --help documents the flags, examples and exit codes', async () => {
   const help = await runCli(['update', '--help'], { cwd: work });
   expect(help.exitCode).toBe(0);
