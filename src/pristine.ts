@@ -219,7 +219,7 @@ export async function recordPristine(
     `${manifest.generator} ${manifest.version}: ${options.command}`,
     '',
     `What ${manifest.generator} ${manifest.version} generates for this project's answers (${MANIFEST_FILE}).`,
-    'update merges from here; see README.md, "Updating a project".',
+    'update merges from here (create-layered-backend update --help).',
     '',
     `${VERSION_TRAILER}: ${manifest.version}`,
     `${YEAR_TRAILER}: ${year}`,
