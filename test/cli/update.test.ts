@@ -254,6 +254,58 @@ describe('add-service keeps the base', () => {
   });
 });
 
+describe('update killed at every step of its write', () => {
+  const original = path.join(work, 'crashy');
+  const treeHash = (dir: string) => listFiles(dir).map((file) => `${file}\n${read(file, dir)}`).join('\n');
+  const leftovers = (dir: string) => fs.readdirSync(dir).filter((entry) => /layered-backend-(journal|staging)|\.lock$/.test(entry));
+  let before: string;
+  let after: string;
+  beforeAll(async () => {
+    const created = await runCli(['crashy', '--services', 'users', '--yes', '--no-install'], { cwd: work, env: GIT_IDENTITY });
+    expect(created.exitCode, created.all).toBe(0);
+    write(PAGINATION, `# Used by every list endpoint.\n${read(PAGINATION, original)}`, original);
+    await commitAll('hand edit', original);
+    before = treeHash(original);
+    const reference = path.join(work, 'crashy-reference');
+    fs.cpSync(original, reference, { recursive: true });
+    const updated = await runNew(['update', '--yes'], reference);
+    expect(updated.exitCode, updated.all).toBe(0);
+    after = treeHash(reference);
+  }, 60_000);
+
+  it('is recovered by the next run: exactly as before or exactly as after', async () => {
+    const attempt = async (step: number): Promise<string> => {
+      const project = path.join(work, `crashy-${step}`);
+      fs.cpSync(original, project, { recursive: true });
+      const crashed = await execa('node', [newBin, 'update', '--yes'], { cwd: project, reject: false, all: true, env: { CLB_CRASH_AFTER_STEP: String(step) } });
+      if (crashed.exitCode === 0) return 'survived';
+      expect(crashed.signal, crashed.all).toBe('SIGKILL');
+      // The next run recovers first; a dry run changes nothing else.
+      const next = await runNew(['update', '--dry-run'], project);
+      expect(next.all).not.toMatch(/\n\s+at /);
+      expect(leftovers(project), `step ${step}`).toEqual([]);
+      const hash = treeHash(project);
+      expect([before, after], `step ${step}: ${next.all}`).toContain(hash);
+      if (hash === before) expect(next.all).toMatch(/rolled back; the project is as before|left by a run interrupted before it changed anything/);
+      else expect(next.all).toMatch(/Recovered an interrupted update: finished it|Already up to date|Would/);
+      fs.rmSync(project, { recursive: true, force: true });
+      return hash === before ? 'before' : 'after';
+    };
+    const outcomes: string[] = [];
+    // A few steps at once, until a run survives (the write has fewer steps than that).
+    for (let first = 0; first < 60 && !outcomes.includes('survived'); first += 4) {
+      outcomes.push(...(await Promise.all([0, 1, 2, 3].map((offset) => attempt(first + offset)))));
+    }
+    const steps = outcomes.slice(0, outcomes.indexOf('survived'));
+    // Staged, journal written, each file renamed or removed: never anything in between.
+    expect(steps.length).toBeGreaterThanOrEqual(5);
+    expect(steps[0]).toBe('before');
+    expect(steps.at(-1)).toBe('after');
+    expect(steps.indexOf('after')).toBeGreaterThan(0);
+    expect(steps.slice(steps.indexOf('after')).every((outcome) => outcome === 'after')).toBe(true);
+  }, 300_000);
+});
+
 it('update --help documents the flags, examples and exit codes', async () => {
   const help = await runCli(['update', '--help'], { cwd: work });
   expect(help.exitCode).toBe(0);
