@@ -139,8 +139,8 @@ function parseBlobs(listing: Buffer, batch: Buffer): Map<string, Buffer> {
 const trailer = (message: string, key: string): string | undefined => new RegExp(`^${key}: *(.+)$`, 'm').exec(message)?.[1]?.trim();
 
 /** The project's base, or undefined when none was recorded (or the project is not in git). */
-export async function readPristine(root: string): Promise<Pristine | undefined> {
-  const location = await pristineLocation(root);
+export async function readPristine(root: string, known?: { ref: string }): Promise<Pristine | undefined> {
+  const location = known ?? (await pristineLocation(root));
   if (!('ref' in location)) return undefined;
   const commit = await git(['rev-parse', '--verify', '--quiet', `${location.ref}^{commit}`], root);
   if (commit.exitCode !== 0) return undefined;
@@ -193,7 +193,7 @@ export function fastImportStream(ref: string, plan: Plan, message: string, paren
   return Buffer.concat(parts);
 }
 
-export type PristineOutcome = { kind: 'recorded'; ref: string; commit: string } | { kind: 'unchanged'; ref: string } | { kind: 'skipped'; reason: string };
+export type PristineOutcome = { kind: 'recorded'; ref: string } | { kind: 'unchanged'; ref: string } | { kind: 'skipped'; reason: string };
 
 /**
  * Record the render of `manifest` as the project's base, after a command wrote it. `plan` is
@@ -211,7 +211,7 @@ export async function recordPristine(
   }
   const location = await pristineLocation(root);
   if (!('ref' in location)) return { kind: 'skipped', reason: location.reason };
-  const previous = await readPristine(root);
+  const previous = await readPristine(root, location);
   const year = previous?.year ?? new Date().getFullYear();
   const plan = options.plan ?? renderPristine(manifest, year);
   if (previous && previous.version === manifest.version && samePlan(previous.files, plan)) return { kind: 'unchanged', ref: location.ref };
@@ -227,8 +227,7 @@ export async function recordPristine(
   ].join('\n');
   const imported = await git(['fast-import', '--quiet', '--done'], root, fastImportStream(location.ref, plan, message, previous?.commit, new Date()));
   if (imported.exitCode !== 0) throw new Error(`git fast-import failed: ${imported.stderr.split('\n').slice(-3).join(' ')}`);
-  const commit = await git(['rev-parse', '--verify', location.ref], root);
-  return { kind: 'recorded', ref: location.ref, commit: commit.stdout.toString('utf8').trim() };
+  return { kind: 'recorded', ref: location.ref };
 }
 
 function samePlan(files: ReadonlyMap<string, Buffer>, plan: Plan): boolean {

@@ -76,7 +76,7 @@ async function planProjectUpdate(root: string, env: CommandEnv, flags: UpdateFla
   }
   if (flags.gitCheck && !flags.dryRun) await assertNoUncommittedChanges(root);
   const notices: string[] = [];
-  let base = await readPristine(root);
+  let base = await readPristine(root, location);
   if (!base) {
     // A project created without git (or before this command existed): its base can be
     // rendered again exactly only by the version that wrote it.

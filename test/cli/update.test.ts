@@ -91,7 +91,7 @@ describe('update between two builds whose templates differ', () => {
   it('--dry-run shows the diff and writes nothing', async () => {
     const before = hashTree(project);
     const ref = await git(['rev-parse', REF]);
-    const run = await runNew(['update', '--dry-run']);
+    const run = await runNew(['update', '--dry-run', '--cwd', 'shop/services'], work);
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toContain(`Would change ${PAGINATION}`);
     expect(run.stdout).toContain('+# Pages are never longer than the limit.');
