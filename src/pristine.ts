@@ -95,7 +95,10 @@ async function git(args: string[], cwd: string, input?: Buffer | string): Promis
 export async function pristineLocation(root: string): Promise<{ ref: string } | { reason: string }> {
   const inside = await git(['rev-parse', '--show-prefix'], root);
   if (inside.exitCode !== 0) {
-    return { reason: inside.exitCode === -1 ? 'git is not installed' : 'the project is not in a git repository' };
+    if (inside.exitCode === -1) return { reason: 'git is not installed' };
+    // Anything but "not a git repository" (a repository git refuses to use, say) is said as git says it.
+    const said = inside.stderr.split('\n')[0] ?? '';
+    return { reason: /not a git repository/i.test(said) || said === '' ? 'the project is not in a git repository' : `git says: ${said}` };
   }
   // A project in a subfolder of a larger repository: one ref per project folder.
   const prefix = inside.stdout.toString('utf8').trim().replace(/\/$/, '');
