@@ -12,8 +12,9 @@
  * on each machine and are never merged.
  *
  * One rule says which version's templates the base is: the manifest's. A command run by a
- * CLI of another version (add-service with a newer CLI before update) leaves the base as it
- * is, and update later merges the difference.
+ * CLI of another version (add-service with a newer CLI before update) cannot render the rest
+ * of the project as that version did: it moves the base by its own change only (transplant),
+ * so that update later merges the templates' difference and adds nothing twice.
  */
 import path from 'node:path';
 import { projectContextOf, type ServiceRecord } from './context.js';
@@ -24,6 +25,7 @@ import { renderProject } from './render/project.js';
 import { packagedTemplates, type TemplateSet } from './render/templates.js';
 import type { Plan } from './render/plan.js';
 import { sha256 } from './journal.js';
+import { mergeFile } from './merge.js';
 
 /** The ref of a project at the root of its repository; one in a subfolder gets a suffix. */
 export const PRISTINE_REF = 'refs/layered-backend/base';
@@ -199,24 +201,48 @@ export function fastImportStream(ref: string, plan: Plan, message: string, paren
 export type PristineOutcome = { kind: 'recorded'; ref: string } | { kind: 'unchanged'; ref: string } | { kind: 'skipped'; reason: string };
 
 /**
+ * The old base moved by a command's change alone, as this CLI's templates express it: each file
+ * the change touches is merged three ways (this CLI's render of the answers before, the old
+ * base, its render after). Where that conflicts, the old base's file stays.
+ */
+async function transplant(previous: Pristine, before: Manifest, after: Manifest, year: number): Promise<Plan> {
+  const old = renderPristine({ ...before, version: after.version }, year);
+  const now = renderPristine(after, year);
+  const plan: Plan = new Map([...previous.files].map(([file, contents]) => [file, contents.toString('utf8')]));
+  const labels = { ours: 'base', base: 'before', theirs: 'after' };
+  for (const file of new Set([...old.keys(), ...now.keys()])) {
+    const [was, is, base] = [old.get(file), now.get(file), previous.files.get(file)];
+    if (was === is) continue;
+    if (is === undefined) plan.delete(file);
+    else if (was === undefined || base === undefined || base.equals(Buffer.from(was, 'utf8'))) plan.set(file, is);
+    else {
+      const merged = await mergeFile({ base: Buffer.from(was, 'utf8'), ours: base, theirs: is }, labels);
+      if (merged.conflicts === 0) plan.set(file, merged.text);
+    }
+  }
+  return plan;
+}
+
+/**
  * Record the render of `manifest` as the project's base, after a command wrote it. `plan` is
  * that render when the caller has it already (update); otherwise it is rendered here with this
- * CLI's templates. Nothing is recorded when the project is not in git, or when this CLI is not
- * the version the manifest names (its templates did not write the rest of the project).
+ * CLI's templates. When this CLI is not the version the manifest names, the old base is moved
+ * by the command's change only (`before` is the manifest the command started from). Nothing is
+ * recorded when the project is not in git.
  */
 export async function recordPristine(
   root: string,
   manifest: Manifest,
-  options: { version: string; command: string; plan?: Plan },
+  options: { version: string; command: string; plan?: Plan; before?: Manifest },
 ): Promise<PristineOutcome> {
-  if (manifest.version !== options.version) {
-    return { kind: 'skipped', reason: `the project is at ${manifest.version} and this is ${options.version}: run update first` };
-  }
   const location = await pristineLocation(root);
   if (!('ref' in location)) return { kind: 'skipped', reason: location.reason };
   const previous = await readPristine(root, location);
   const year = previous?.year ?? new Date().getFullYear();
-  const plan = options.plan ?? renderPristine(manifest, year);
+  let plan: Plan;
+  if (manifest.version === options.version) plan = options.plan ?? renderPristine(manifest, year);
+  else if (previous && options.before) plan = await transplant(previous, options.before, manifest, year);
+  else return { kind: 'skipped', reason: `the project is at ${manifest.version} and this is ${options.version}, with no base to move: run update` };
   if (previous && previous.version === manifest.version && samePlan(previous.files, plan)) return { kind: 'unchanged', ref: location.ref };
   const message = [
     `${manifest.generator} ${manifest.version}: ${options.command}`,

@@ -283,7 +283,7 @@ async function changeProject(name: string, flags: AddServiceFlags, env: CommandE
   if (flags.install) await assertInstallTools(manifest.packageManager);
 
   applyChange(root, planned.change);
-  const recorded = await recordPristine(root, planned.manifest, { version: env.version, command: `add-service ${name}` }).catch(
+  const recorded = await recordPristine(root, planned.manifest, { version: env.version, command: `add-service ${name}`, before: manifest }).catch(
     (error: Error) => ({ kind: 'failed' as const, reason: error.message }),
   );
   if (recorded.kind === 'failed') reporter.warn(`Could not record the generated files for update: ${recorded.reason}`);

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashTree, listFiles, runCli, tempDir, type CliRun } from '../helpers/cli.js';
 import { currentVersion, newerBuild, staticTemplate } from '../helpers/newer-build.js';
@@ -246,11 +247,23 @@ describe('add-service keeps the base', () => {
     expect(run.stdout).toMatch(/Already up to date/);
   });
 
-  it('a newer CLI adding a service leaves the base to update', async () => {
+  it('a newer CLI adding a service moves the base by that service only; update then adds nothing twice', async () => {
     const before = await git(['rev-parse', REF], grown);
-    const added = await runNew(['add-service', 'billing', '--yes', '--no-install'], grown);
+    const added = await runNew(['add-service', 'billing', '--db', 'postgres', '--yes', '--no-install'], grown);
     expect(added.exitCode, added.all).toBe(0);
-    expect(await git(['rev-parse', REF], grown)).toBe(before);
+    expect(await git(['rev-parse', `${REF}^`], grown)).toBe(before);
+    // Still the old version's base: the new service in it, the old templates' files as they were.
+    expect(await git(['log', '-1', '--format=%B', REF], grown)).toContain(`Layered-Backend-Version: ${currentVersion()}`);
+    expect(await git(['show', `${REF}:services/billing/app/core/limits.py`], grown)).toBe(newer.limits.trimEnd());
+    expect(await git(['show', `${REF}:${LIMITS}`], grown)).toBe(staticTemplate('service-base', 'app/core/limits.py').trimEnd());
+    expect(await git(['show', `${REF}:docker-compose.yml`], grown)).toMatch(/^ {2}billing:$/m);
+    await commitAll('billing', grown);
+    const run = await runNew(['update', '--yes'], grown);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(read(LIMITS, grown)).toBe(newer.limits);
+    const compose = parse(read('docker-compose.yml', grown)) as { services: Record<string, unknown> };
+    expect(Object.keys(compose.services).filter((name) => name.startsWith('billing'))).toEqual(['billing-db', 'billing']);
+    expect(read('docker-compose.yml', grown).match(/^ {2}billing:$/gm)).toHaveLength(1);
   });
 });
 
