@@ -16,7 +16,16 @@ import { currentVersion, newerBuild, staticTemplate } from '../helpers/newer-bui
 const work = tempDir('update');
 const project = path.join(work, 'shop');
 const NEW_VERSION = '0.99.0';
-const GIT_IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+// A git identity of its own, and none of the machine's git configuration: git merge-file
+// follows merge.conflictStyle, and the markers checked here are git's default ones.
+const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 const REF = 'refs/layered-backend/base';
 
 const read = (file: string, root = project) => fs.readFileSync(path.join(root, file), 'utf8');

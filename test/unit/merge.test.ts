@@ -7,6 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { decide, isBinary, mergeFile, planUpdate, type Decision, type FileVersions } from '../../src/merge.js';
 
+// git merge-file follows merge.conflictStyle: the markers checked here are git's default ones.
+process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+process.env.GIT_CONFIG_NOSYSTEM = '1';
+
 const b = (text: string) => Buffer.from(text, 'utf8');
 const BIN = Buffer.from([0x89, 0x50, 0x00, 0x01]);
 const labels = { ours: 'yours', base: 'old', theirs: 'new' };
