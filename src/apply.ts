@@ -170,10 +170,11 @@ export function writeProject(plan: Plan, target: TargetState): WriteResult {
   return { written: change.create.size + change.modify.size, kept, merged: [...change.modify.keys()] };
 }
 
-/** A change to an existing project: files to create and files to replace, all computed first. */
+/** A change to an existing project: files to create, to replace and to remove, all computed first. */
 export interface ChangePlan {
   create: Plan;
   modify: Map<string, { before: string; after: string }>;
+  remove?: string[];
 }
 
 /** The shallowest part of `relative` that does not exist yet under `root`. */
@@ -204,6 +205,7 @@ export function stageChange(root: string, change: ChangePlan, command: Journal['
         existed: fs.existsSync(toNative(root, file)),
         sha256: sha256(after),
       })),
+      ...(change.remove ?? []).map((file) => ({ path: file, kind: 'remove' as const, existed: true })),
     ],
   };
   const staging = path.join(root, journal.staging);

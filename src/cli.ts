@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import type { AddServiceFlags } from './commands/add-service.js';
 import type { CommandEnv } from './commands/create.js';
+import type { UpdateFlags } from './commands/update.js';
 import { DATABASES, DEFAULT_DATABASE, hasServer } from './databases.js';
 import { DEFAULT_FRAMEWORK, FRAMEWORKS } from './frameworks.js';
 import { PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
@@ -14,6 +15,15 @@ Examples:
   $ cd my-project && npx create-layered-backend add-service billing
   $ npx create-layered-backend add-service catalog --entity product --db postgres --yes
   $ npx create-layered-backend add-service search --cwd ../my-project --dry-run`;
+
+const UPDATE_EXAMPLES = `
+Examples:
+  $ cd my-project && npx create-layered-backend@latest update --dry-run
+  $ npx create-layered-backend@latest update --yes
+  $ npx create-layered-backend update --cwd ../my-project --no-git-check
+
+Exit codes: 0 updated (or already up to date); 1 bad input, nothing changed;
+3 updated, but files conflict: resolve their <<<<<<< markers, then commit; 130 cancelled.`;
 
 const CREATE_EXAMPLES = `
 Examples:
@@ -77,6 +87,22 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .action(async (name: string, flags: AddServiceFlags) => {
       const { runAddService } = await import('./commands/add-service.js');
       await runAddService(name, { ...flags, test: flags.test && flags.install }, await makeEnv(flags));
+    });
+
+  program
+    .command('update')
+    .description("Bring the project to this version's templates: a three-way merge that keeps your edits.")
+    .option('--cwd <dir>', 'look for the project from this directory instead of the current one')
+    .option('--no-git-check', 'go ahead even if the git working tree has uncommitted changes')
+    .option('-y, --yes', 'ask nothing; apply the merge')
+    .option('--dry-run', 'print the diff of every file it would change; write nothing')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', UPDATE_EXAMPLES)
+    .action(async (flags: UpdateFlags) => {
+      const { runUpdate } = await import('./commands/update.js');
+      await runUpdate(flags, await makeEnv(flags));
     });
 
   program

@@ -225,7 +225,16 @@ export function projectContext(
   generatorVersion: string,
   year: number = new Date().getFullYear(),
 ): ProjectContext {
-  const records = serviceRecords(answers);
+  return projectContextOf(answers, serviceRecords(answers), generatorVersion, year);
+}
+
+/** The context of a project whose services are already placed (ports given): a manifest's. */
+export function projectContextOf(
+  answers: CreateAnswers,
+  records: ServiceRecord[],
+  generatorVersion: string,
+  year: number,
+): ProjectContext {
   const settings: ProjectSettings = {
     projectName: answers.projectName,
     pythonVersion: answers.python,

@@ -40,6 +40,11 @@ export class PostWriteError extends CliError {
   readonly exitCode = 2;
 }
 
+/** update wrote its merge, but some files conflict: markers to resolve by hand. Exit 3. */
+export class ConflictError extends CliError {
+  readonly exitCode = 3;
+}
+
 /** The user cancelled (Ctrl-C, a cancelled prompt, SIGTERM). Exit 130. */
 export class CancelledError extends CliError {
   readonly exitCode = 130;

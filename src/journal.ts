@@ -21,15 +21,18 @@ export const STAGING_PREFIX = '.layered-backend-staging-';
 interface JournalStep {
   /** Project-relative POSIX path of the file or folder it puts in place. */
   path: string;
-  /** `create`: a new file or folder; `replace`: a file that changes (or is new, `existed` false). */
-  kind: 'create' | 'replace';
+  /**
+   * `create`: a new file or folder; `replace`: a file that changes (or is new, `existed` false);
+   * `remove`: a file that goes (its backup is staged first).
+   */
+  kind: 'create' | 'replace' | 'remove';
   existed?: boolean;
   /** sha256 of a replaced file's new contents: tells a replacement done from one never staged. */
   sha256?: string;
 }
 
 export interface Journal {
-  command: 'create' | 'add-service';
+  command: 'create' | 'add-service' | 'update';
   /** Name of the staging folder in the project root. */
   staging: string;
   steps: JournalStep[];
@@ -118,6 +121,8 @@ export const sha256 = (contents: string | Buffer): string => createHash('sha256'
 /** Every step is done, or can still be done: its staged source (or its copy) is there. */
 function canRollForward(root: string, journal: Journal): boolean {
   return journal.direction !== 'back' && journal.steps.every((step) => {
+    // A removal can always be done (or is done): its backup is staged before the journal.
+    if (step.kind === 'remove') return true;
     const target = native(root, step.path);
     if (fs.existsSync(sourceOf(root, journal, step)) || fs.existsSync(copyOf(target))) return true;
     if (step.kind === 'create') return fs.existsSync(target);
@@ -128,8 +133,15 @@ function canRollForward(root: string, journal: Journal): boolean {
 /** Do the steps not yet done; `afterStep` runs after each rename (the crash test hook). */
 export function rollForward(root: string, journal: Journal, afterStep: () => void = () => {}): void {
   for (const step of journal.steps) {
-    const source = sourceOf(root, journal, step);
     const target = native(root, step.path);
+    if (step.kind === 'remove') {
+      if (!fs.existsSync(target)) continue;
+      fs.rmSync(target, { force: true });
+      removeEmptyParents(root, target);
+      afterStep();
+      continue;
+    }
+    const source = sourceOf(root, journal, step);
     settleCopy(source, target);
     if (!fs.existsSync(source)) continue;
     // A new entry did not exist before the change: anything there is a partial copy.
@@ -139,12 +151,31 @@ export function rollForward(root: string, journal: Journal, afterStep: () => voi
   }
 }
 
+/** Folders a removal emptied go too (git keeps no empty folder), up to the project root. */
+function removeEmptyParents(root: string, file: string): void {
+  for (let dir = path.dirname(file); dir.startsWith(root + path.sep); dir = path.dirname(dir)) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      return;
+    }
+  }
+}
+
 /** Undo the steps done, newest first, from the backups in the staging folder. */
 export function rollBack(root: string, journal: Journal): void {
   if (journal.direction !== 'back') writeJournal(root, { ...journal, direction: 'back' });
   for (const step of [...journal.steps].reverse()) {
-    const source = sourceOf(root, journal, step);
     const target = native(root, step.path);
+    if (step.kind === 'remove') {
+      const backup = stagedPath(root, journal, 'backup', step.path);
+      if (!fs.existsSync(target) && fs.existsSync(backup)) {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        moveEntry(backup, target);
+      }
+      continue;
+    }
+    const source = sourceOf(root, journal, step);
     fs.rmSync(copyOf(target), { recursive: true, force: true });
     if (step.kind === 'create') {
       fs.rmSync(target, { recursive: true, force: true });

@@ -166,3 +166,8 @@ export async function askAddServiceQuestions(input: {
     );
   return { entity, db };
 }
+
+/** update's one question, after its summary: write the merge? */
+export async function askApplyUpdate(summary: string): Promise<boolean> {
+  return answered(await clack.confirm({ message: `${summary}. Apply?`, initialValue: true }), 'Cancelled: nothing was changed.');
+}

@@ -102,6 +102,6 @@ export async function showChangePlan(
   modified: ReadonlyMap<string, { before: string; after: string }>,
   relativeRoot: string,
 ): Promise<void> {
-  reporter.note(created.join('\n'), `Would create ${created.length} files in ${relativeRoot}`);
+  if (created.length > 0) reporter.note(created.join('\n'), `Would create ${created.length} files in ${relativeRoot}`);
   for (const [file, { before, after }] of modified) reporter.note(await formatDiff(file, before, after), `Would change ${file}`);
 }

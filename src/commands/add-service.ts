@@ -29,6 +29,7 @@ import {
 } from '../manifest.js';
 import { defaultEntity, entityNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem } from '../naming.js';
 import { FIRST_PORT, isHostPort, PORT_RANGE, shellQuote } from '../options.js';
+import { recordPristine } from '../pristine.js';
 import { renderService } from '../render/project.js';
 import { packagedTemplates } from '../render/templates.js';
 import { installProject, prepareTarget, ROOT_ENVIRONMENT, serviceEnvironment, type InstallPlan } from '../steps/install.js';
@@ -282,6 +283,10 @@ async function changeProject(name: string, flags: AddServiceFlags, env: CommandE
   if (flags.install) await assertInstallTools(manifest.packageManager);
 
   applyChange(root, planned.change);
+  const recorded = await recordPristine(root, planned.manifest, { version: env.version, command: `add-service ${name}`, before: manifest }).catch(
+    (error: Error) => ({ kind: 'failed' as const, reason: error.message }),
+  );
+  if (recorded.kind === 'failed') reporter.warn(`Could not record the generated files for update: ${recorded.reason}`);
   return { planned, answers, created, relativeRoot, missingFolders };
 }
 

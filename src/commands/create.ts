@@ -96,6 +96,7 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
     if (outcome.kind === 'committed') reporter.success('Initialised a git repository with a first commit');
     else if (outcome.kind === 'skipped') reporter.info(`Skipped git init: ${outcome.reason}`);
     else reporter.warn(outcome.reason);
+    await recordBase(target.absolute, answers, env);
   }
   if (answers.install && answers.test && !failure) {
     onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
@@ -114,6 +115,17 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
     ]);
   }
   reportNextSteps(answers, relativeDir, reporter);
+}
+
+/** What update merges from later: this render, in git beside the project's history. */
+async function recordBase(root: string, answers: CreateAnswers, env: CommandEnv): Promise<void> {
+  const { recordPristine } = await import('../pristine.js');
+  const manifest = buildManifest(answers, serviceRecords(answers), env.version);
+  const outcome = await recordPristine(root, manifest, { version: env.version, command: 'create' }).catch((error: Error) => ({
+    kind: 'failed' as const,
+    reason: error.message,
+  }));
+  if (outcome.kind === 'failed') env.reporter.warn(`Could not record the generated files for update: ${outcome.reason}`);
 }
 
 function reportDryRun(plan: Plan, targetDir: string, reporter: Reporter): void {

@@ -30,11 +30,15 @@ const change = (): ChangePlan => ({
     ['README.md', { before: '| users |\n', after: '| users |\n| orders |\n' }],
     ['.env', { before: '', after: 'ORDERS_SECRET=x\n' }],
   ]),
+  // update removes files no longer generated; its folder, emptied, goes too.
+  remove: ['services/users/legacy/old.py'],
 });
 
 function writeBefore(): void {
   for (const dir of ['services/users']) fs.mkdirSync(path.join(root, dir), { recursive: true });
   fs.writeFileSync(path.join(root, 'services/users/main.py'), 'print("users")\n');
+  fs.mkdirSync(path.join(root, 'services/users/legacy'));
+  fs.writeFileSync(path.join(root, 'services/users/legacy/old.py'), 'print("old")\n');
   fs.writeFileSync(path.join(root, 'manifest.json'), '{"services":["users"]}\n');
   fs.writeFileSync(path.join(root, 'README.md'), '| users |\n');
 }
@@ -52,6 +56,7 @@ beforeEach(() => {
     fs.writeFileSync(path.join(root, file), contents);
   }
   for (const [file, { after: text }] of change().modify) fs.writeFileSync(path.join(root, file), text);
+  for (const file of change().remove!) fs.rmSync(path.join(root, file));
   after = hashTree(root);
   fs.rmSync(reference, { recursive: true, force: true });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'clb-journal-'));
@@ -94,12 +99,12 @@ describe('recoverInterruptedApply', () => {
     expect(messages).toEqual([]);
   });
 
-  it.each([0, 1, 2, 3, 4])('finishes a change killed after %i renames', (steps) => {
+  it.each([0, 1, 2, 3, 4, 5])('finishes a change killed after %i renames', (steps) => {
     crashAfterRenames(steps);
     expect(recover()).toBe('after');
   });
 
-  it.each([0, 1, 2, 3, 4])('rolls back a new project killed after %i renames (create writes it again)', (steps) => {
+  it.each([0, 1, 2, 3, 4, 5])('rolls back a new project killed after %i renames (create writes it again)', (steps) => {
     crashAfterRenames(steps, 'create');
     expect(recover()).toBe('before');
   });
@@ -129,6 +134,13 @@ describe('recoverInterruptedApply', () => {
     writeJournal(root, { ...journal, direction: 'back' });
     fs.renameSync(restored, path.join(root, 'manifest.json'));
     expect(recover()).toBe('before');
+  });
+
+  it('removes a file and the folder it leaves empty, and puts both back on roll-back', () => {
+    crashAfterRenames(5);
+    expect(fs.existsSync(path.join(root, 'services/users/legacy'))).toBe(false);
+    rollBack(root, readJournal(root)!);
+    expect(fs.readFileSync(path.join(root, 'services/users/legacy/old.py'), 'utf8')).toBe('print("old")\n');
   });
 
   it('rolls back with every backup on disk, not in memory', () => {
