@@ -8,7 +8,6 @@ import logging
 import logging.config
 import queue
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.handlers import QueueHandler, QueueListener
@@ -75,13 +74,24 @@ class _BatchingListener(QueueListener):
     ) -> None:
         super().__init__(records, *handlers, respect_handler_level=True)
         self._records = records
+        # Set when stopping: the thread looks at once instead of at the end of its pause,
+        # so that stopping (at every application shutdown, in every test) takes no 50 ms.
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        self._stopping.clear()
+        super().start()
+
+    def enqueue_sentinel(self) -> None:
+        super().enqueue_sentinel()
+        self._stopping.set()
 
     def dequeue(self, block: bool) -> logging.LogRecord:
         while True:
             try:
                 return self._records.get_nowait()
             except queue.Empty:
-                time.sleep(self.POLL_SECONDS)
+                self._stopping.wait(self.POLL_SECONDS)
 
 
 class BackgroundHandler(QueueHandler):
