@@ -31,6 +31,8 @@ export interface AuthSpec {
   identityLayers: (framework: Framework) => string[];
   /** Modules of its layers that must not import the web framework (pyproject's contract). */
   frameworkFreeModules: readonly string[];
+  /** The statuses its checks add to every entity route (the OpenAPI document lists them). */
+  accessErrorStatuses: readonly number[];
   /** More import-linter contracts of every service. */
   importContracts: readonly ImportContract[];
 }
@@ -57,6 +59,7 @@ const AUTH_SPECS = [
     layers: () => [],
     identityLayers: () => [],
     frameworkFreeModules: [],
+    accessErrorStatuses: [],
     importContracts: [],
   },
   {
@@ -68,6 +71,7 @@ const AUTH_SPECS = [
     issuesTokens: true,
     layers: (framework) => withFramework('service/jwt', framework),
     identityLayers: (framework) => withFramework('service/identity', framework),
+    accessErrorStatuses: [401, 403],
     frameworkFreeModules: ['app.exceptions.auth', 'app.dependencies.token_checks', 'app.dependencies.token_keys'],
     importContracts: [
       {

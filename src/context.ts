@@ -70,6 +70,8 @@ export interface ServiceContext {
   /** Import-linter additions of the auth choice (src/auth.ts), for pyproject.toml. */
   frameworkFreeModules: readonly string[];
   importContracts: readonly ImportContract[];
+  /** Python string literals of the statuses its access checks add to every entity route: `"401", "403"`. */
+  accessErrorStatuses: string;
   /** Access tokens (read by the auth layers only; see src/auth.ts). */
   token: TokenContext;
 }
@@ -242,6 +244,9 @@ export function serviceContext(
     auth: (project.auth ?? NO_AUTH).auth,
     frameworkFreeModules: authSpec((project.auth ?? NO_AUTH).auth).frameworkFreeModules,
     importContracts: authSpec((project.auth ?? NO_AUTH).auth).importContracts,
+    accessErrorStatuses: authSpec((project.auth ?? NO_AUTH).auth)
+      .accessErrorStatuses.map((status) => `"${status}"`)
+      .join(', '),
     token: tokenContext(record, all, project, secrets),
   };
 }

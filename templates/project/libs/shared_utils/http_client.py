@@ -66,6 +66,15 @@ class PeerClient:
         url = self.url_of(peer).rstrip("/") + path
         return await self._client.request(method, url, headers=headers, **kwargs)
 
+    async def request_url(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send a request to a URL given whole (one a setting names), over the same pool,
+        with the request id; raises `httpx.HTTPError` when it cannot be reached."""
+        headers = httpx.Headers(kwargs.pop("headers", None))
+        request_id = get_request_id()
+        if request_id is not None:
+            headers[REQUEST_ID_HEADER] = request_id
+        return await self._client.request(method, url, headers=headers, **kwargs)
+
     async def get(self, peer: str, path: str, **kwargs: Any) -> httpx.Response:
         return await self.request(peer, "GET", path, **kwargs)
 

@@ -18,7 +18,7 @@ from app.repository.account import AccountRepository
 from app.services.auth import AuthService
 from app.utils.access_tokens import public_keys, verify_access_token
 from tests.app_client import open_client
-from tests.token_keys import TEST_KEY, TestKey
+from tests.token_keys import TEST_KEY, TokenKey
 
 PASSWORD = "correct horse battery staple"
 SCOPES = ["identity:write", "orders:write"]
@@ -128,7 +128,7 @@ async def test_passwords_are_stored_as_argon2_hashes(
 async def test_every_key_is_published_without_its_private_part_and_the_first_signs(
     settings: Settings, engine: AsyncEngine
 ) -> None:
-    new = TestKey.new()
+    new = TokenKey.new()
     keys = json.dumps([new.private_jwk(), TEST_KEY.private_jwk()])
     rotated = settings.model_copy(update={"signing_keys": SecretStr(keys)})
     await add_account(engine, rotated)

@@ -1,11 +1,14 @@
 """The identity service checks the tokens it issued with its own keys: it never fetches
 them, so it keeps working whatever the network does."""
 
+import pytest
+
 from app.core.settings import Settings
 from tests.app_client import open_client
 from tests.token_keys import JwksServer
 
 
+@pytest.mark.usefixtures("engine")
 async def test_its_own_keys_check_tokens_without_any_fetch(
     settings: Settings, jwks_server: JwksServer
 ) -> None:

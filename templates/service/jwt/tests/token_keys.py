@@ -18,16 +18,17 @@ from app.core.settings import Settings
 
 
 @dataclass(frozen=True)
-class TestKey:
+class TokenKey:
     key_id: str
     private_key: Ed25519PrivateKey = field(repr=False)
 
     @classmethod
-    def new(cls) -> "TestKey":
+    def new(cls) -> "TokenKey":
         return cls(uuid.uuid4().hex[:16], Ed25519PrivateKey.generate())
 
     def public_jwk(self) -> dict[str, Any]:
-        jwk: dict[str, Any] = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(self.private_key.public_key()))
+        public = self.private_key.public_key()
+        jwk: dict[str, Any] = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(public))
         return {**jwk, "kid": self.key_id, "alg": "EdDSA", "use": "sig"}
 
     def private_jwk(self) -> dict[str, Any]:
@@ -36,14 +37,14 @@ class TestKey:
 
 
 # The key of the tests' identity service; OTHER_KEY is one it never published.
-TEST_KEY = TestKey.new()
-OTHER_KEY = TestKey.new()
+TEST_KEY = TokenKey.new()
+OTHER_KEY = TokenKey.new()
 
 
 def mint_token(
     settings: Settings,
     *,
-    key: TestKey = TEST_KEY,
+    key: TokenKey = TEST_KEY,
     scope: str | None = None,
     lifetime: timedelta = timedelta(minutes=5),
     claims: dict[str, Any] | None = None,
@@ -62,7 +63,9 @@ def mint_token(
         "scope": settings.write_scope if scope is None else scope,
         **(claims or {}),
     }
-    header = {"kid": key.key_id, **(headers or {})}
+    # A header field given as None is left out.
+    fields = {"kid": key.key_id, **(headers or {})}
+    header = {name: value for name, value in fields.items() if value is not None}
     return jwt.encode(payload, key.private_key, algorithm="EdDSA", headers=header)
 
 
@@ -72,7 +75,7 @@ class JwksServer:
 
     def __init__(self, server: ThreadingHTTPServer) -> None:
         self._server = server
-        self.keys: list[TestKey] = [TEST_KEY]
+        self.keys: list[TokenKey] = [TEST_KEY]
         self.available = True
         self.requests = 0
 
@@ -101,7 +104,7 @@ def running_jwks_server() -> Iterator[JwksServer]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet: pytest shows the tests' output
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

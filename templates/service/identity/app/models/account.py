@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.limits import NAME_MAX_LENGTH
 from app.models.base import Entity
+from app.core.limits import NAME_MAX_LENGTH
 
 
 class Account(Entity):

@@ -13,9 +13,10 @@ from app.utils.key_cache import KeyCache
 
 def key_cache_for(settings: Settings, peer_client: PeerClient) -> KeyCache:
     async def fetch() -> Mapping[str, Any]:
-        response = await peer_client.get(
-            settings.identity_service, settings.jwks_path, timeout=settings.jwks_timeout_seconds
+        url = settings.jwks_url or (
+            peer_client.url_of(settings.identity_service).rstrip("/") + settings.jwks_path
         )
+        response = await peer_client.request_url("GET", url, timeout=settings.jwks_timeout_seconds)
         response.raise_for_status()
         document = response.json()
         if not isinstance(document, dict):
