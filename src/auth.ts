@@ -27,6 +27,8 @@ export interface AuthSpec {
   issuesTokens: boolean;
   /** Template layers it adds to every service, after the framework's and the engine's. */
   layers: (framework: Framework) => string[];
+  /** Layers of the project root it adds after `project`. */
+  projectLayers: readonly string[];
   /** Layers the identity service adds after those. */
   identityLayers: (framework: Framework) => string[];
   /** Modules of its layers that must not import the web framework (pyproject's contract). */
@@ -57,6 +59,7 @@ const AUTH_SPECS = [
     identityDependencies: [],
     issuesTokens: false,
     layers: () => [],
+    projectLayers: [],
     identityLayers: () => [],
     frameworkFreeModules: [],
     accessErrorStatuses: [],
@@ -70,6 +73,7 @@ const AUTH_SPECS = [
     identityDependencies: IDENTITY_DEPENDENCIES,
     issuesTokens: true,
     layers: (framework) => withFramework('service/jwt', framework),
+    projectLayers: ['project-jwt'],
     identityLayers: (framework) => withFramework('service/identity', framework),
     accessErrorStatuses: [401, 403],
     frameworkFreeModules: ['app.exceptions.auth', 'app.dependencies.token_checks', 'app.dependencies.token_keys'],

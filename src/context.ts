@@ -114,6 +114,9 @@ export interface ProjectContext {
   /** `[dependency-groups] dev` of the root pyproject.toml. */
   rootDevDependencies: string[];
   services: ServiceContext[];
+  auth: Auth;
+  /** The service that issues access tokens; empty without one. */
+  identityService: string;
 }
 
 /** A service as the project knows it: what the manifest records and contexts are built from. */
@@ -304,5 +307,7 @@ export function projectContext(
     libsDependencies: libsDependencies(),
     rootDevDependencies: rootDevDependencies(),
     services: records.map((record) => serviceContext(record, records, settings)),
+    auth: answers.auth,
+    identityService: identityServiceOf(answers) ?? '',
   };
 }

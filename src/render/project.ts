@@ -7,7 +7,7 @@ import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
 import { databaseEngine } from '../databases.js';
 import { frameworkSpec } from '../frameworks.js';
-import { authLayers } from '../auth.js';
+import { authLayers, authSpec } from '../auth.js';
 import { mergeInto, type Plan } from './plan.js';
 import { renderCiFiles } from '../ci.js';
 import { renderK8sFiles } from '../k8s.js';
@@ -43,7 +43,7 @@ export function renderService(service: ServiceContext, templates: TemplateSet = 
 
 /** Every file of a new project, the manifest included. */
 export function renderProject(context: ProjectContext, manifest: Manifest, templates: TemplateSet = packagedTemplates()): Plan {
-  const plan = renderLayers(templates, ['project'], context, { project: context.projectName });
+  const plan = renderLayers(templates, ['project', ...authSpec(context.auth).projectLayers], context, { project: context.projectName });
   for (const service of context.services) mergeInto(plan, renderService(service, templates));
   mergeInto(
     plan,
