@@ -17,3 +17,18 @@ class TokenPair(BaseModel):
 class Me(BaseModel):
     username: str
     scopes: list[str]
+
+
+class PasswordGrant(BaseModel):
+    """The form body of a sign-in (RFC 6749, section 4.3)."""
+
+    grant_type: Literal["password"]
+    username: str
+    password: str
+
+
+class RefreshGrant(BaseModel):
+    """The form body of a refresh (RFC 6749, section 6)."""
+
+    grant_type: Literal["refresh_token"]
+    refresh_token: str
