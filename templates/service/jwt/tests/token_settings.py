@@ -4,4 +4,10 @@ from typing import Any
 
 
 def token_settings(jwks_url: str) -> dict[str, Any]:
-    return {"peers": {}, "jwks_url": f"{jwks_url}/.well-known/jwks.json"}
+    # A generous timeout: a loaded test machine may answer slowly, and a fetch that times
+    # out would turn the test's first request into a 503.
+    return {
+        "peers": {},
+        "jwks_url": f"{jwks_url}/.well-known/jwks.json",
+        "jwks_timeout_seconds": 30.0,
+    }
