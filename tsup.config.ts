@@ -15,7 +15,7 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
  */
 const LAZY_BUILTINS: Record<string, { esm?: string[]; cjs?: string[]; importers: RegExp }> = {
   // Our code: random bytes for secrets, lock and staging names; sha256 for the journal.
-  'node:crypto': { esm: ['randomBytes', 'createHash'], importers: /[\\/]src[\\/]/ },
+  'node:crypto': { esm: ['randomBytes', 'createHash', 'generateKeyPairSync'], importers: /[\\/]src[\\/]/ },
   'node:timers/promises': { esm: ['setTimeout'], importers: /[\\/]src[\\/]/ },
   // commander requires it for executable subcommands, which this CLI does not have.
   'node:child_process': { cjs: ['spawn'], importers: /[\\/]node_modules[\\/]commander[\\/]/ },

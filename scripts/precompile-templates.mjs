@@ -27,8 +27,12 @@ const walk = (dir, base = dir) =>
       return entry.isDirectory() ? walk(full, base) : [path.relative(base, full).split(path.sep).join('/')];
     });
 
-/** Folders of templates/ that hold files directly or are named layers: project, service/<x>. */
-const layers = ['project', ...fs.readdirSync(path.join(templates, 'service')).sort().map((name) => `service/${name}`)];
+/** Folders of templates/ that hold files directly or are named layers: project, project-<x>, service/<x>. */
+const layers = [
+  // project, and the overlays of the root that a choice adds (project-jwt, ...)
+  ...fs.readdirSync(templates).filter((name) => /^project(-|$)/.test(name)).sort(),
+  ...fs.readdirSync(path.join(templates, 'service')).sort().map((name) => `service/${name}`),
+];
 
 fs.mkdirSync(out, { recursive: true });
 const moduleName = (layer) => `${layer.replace(/\//g, '-')}.cjs`;

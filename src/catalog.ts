@@ -30,6 +30,15 @@ const COMMON_DEPENDENCIES = [
 ];
 
 /**
+ * What signing and verifying access tokens adds (src/auth.ts): PyJWT with `cryptography`,
+ * for the asymmetric algorithms (EdDSA) and JWKS; pwdlib with Argon2 for the identity
+ * service's password hashes.
+ */
+export const TOKEN_DEPENDENCIES = ['pyjwt[crypto]>=2.10', 'pwdlib[argon2]>=0.2.1'] as const;
+/** What the identity service adds: its token endpoints read form bodies (OAuth2), which FastAPI parses with it. */
+export const IDENTITY_DEPENDENCIES = ['python-multipart>=0.0.18'] as const;
+
+/**
  * OpenTelemetry, pinned exactly and as one set: the SDK and the API move together, and the
  * instrumentations are beta releases (0.x b) that each require the semantic conventions of
  * one SDK release (0.66b2 goes with 1.45.2). Bump them together.
@@ -92,10 +101,12 @@ const ROOT_DEV_DEPENDENCIES = [
   'prometheus-client>=0.21',
 ];
 
-export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
+/** `extra`: what other choices of the project add (src/auth.ts). */
+export function pythonDependencies(framework: Framework, db: Database, extra: readonly string[] = []): PythonDependencies {
   return {
     dependencies: [
       ...COMMON_DEPENDENCIES,
+      ...extra.filter((dependency) => !COMMON_DEPENDENCIES.includes(dependency)),
       ...frameworkSpec(framework).dependencies,
       ...databaseEngine(db).dependencies,
       ...TELEMETRY_DEPENDENCIES,

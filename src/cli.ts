@@ -8,6 +8,7 @@ import type { CommandEnv } from './commands/create.js';
 import type { UpdateFlags } from './commands/update.js';
 import { DATABASES, DEFAULT_DATABASE, hasServer } from './databases.js';
 import { DEFAULT_FRAMEWORK, FRAMEWORKS } from './frameworks.js';
+import { AUTHS, DEFAULT_AUTH, DEFAULT_IDENTITY_SERVICE } from './auth.js';
 import { PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
 
 const ADD_SERVICE_EXAMPLES = `
@@ -48,6 +49,8 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .option('-s, --services <list>', 'services, comma-separated; name:entity names the entity (default: users,orders)')
     .addOption(new Option('--framework <name>', `HTTP framework (default: ${DEFAULT_FRAMEWORK})`).choices(FRAMEWORKS))
     .addOption(new Option('--db <name>', `database of every service (default: ${DEFAULT_DATABASE}${hasServer(DEFAULT_DATABASE) ? '' : ', embedded'})`).choices(DATABASES))
+    .addOption(new Option('--auth <name>', `authentication of the services (default: ${DEFAULT_AUTH})`).choices(AUTHS))
+    .option('--identity-service <name>', `with --auth, the service that issues tokens (default: ${DEFAULT_IDENTITY_SERVICE})`)
     .addOption(
       new Option('--package-manager <name>', 'Python package manager (default: uv when on PATH, else pip)').choices(PACKAGE_MANAGERS),
     )

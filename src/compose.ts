@@ -75,6 +75,22 @@ const prometheusLabels = (): Record<string, string> => ({
   'prometheus.io/path': '/metrics',
 });
 
+// Access tokens (src/auth.ts): the identity service signs with the keys of the root .env and
+// starts first; the others wait until it is healthy, so that their first token finds its keys.
+const issuesTokens = (service: ServiceContext): boolean => service.token.signingKeys !== '';
+
+const signingKeysEnvironment = (service: ServiceContext): Record<string, string> =>
+  issuesTokens(service) ? { [`${service.envPrefix}SIGNING_KEYS`]: fromRootEnv(service.token.containerSigningKeysVariable) } : {};
+
+/** What a service waits for: its database server, and the identity service when there is one. */
+function dependsOn(service: ServiceContext): { depends_on?: Record<string, { condition: string }> } {
+  const needs = [
+    ...(service.database.server ? [service.database.server.host] : []),
+    ...(service.token.identityService !== '' && !issuesTokens(service) ? [service.token.identityService] : []),
+  ];
+  return needs.length === 0 ? {} : { depends_on: Object.fromEntries(needs.map((name) => [name, { condition: 'service_healthy' }])) };
+}
+
 function appService(service: ServiceContext, observability: boolean): ComposeService {
   const server = service.database.server;
   return {
@@ -97,11 +113,11 @@ function appService(service: ServiceContext, observability: boolean): ComposeSer
       [`${service.envPrefix}DATABASE_URL`]: service.database.composeUrl,
       [`${service.envPrefix}PEERS`]: service.composePeersJson,
       ...telemetryEnvironment(service, observability),
+      ...signingKeysEnvironment(service),
     },
     labels: prometheusLabels(),
-    ...(server
-      ? { depends_on: { [server.host]: { condition: 'service_healthy' } } }
-      : { volumes: [`${service.name}-data:/data`] }),
+    ...(server ? {} : { volumes: [`${service.name}-data:/data`] }),
+    ...dependsOn(service),
     healthcheck: { test: HTTP_HEALTHCHECK, interval: '10s', timeout: '3s', start_period: '15s', retries: 3 },
     restart: 'unless-stopped',
   };
@@ -213,6 +229,8 @@ export const COMPOSE_ENV_EXAMPLE_FILE = '.env.example';
  */
 export function composeEnvLines(service: ServiceContext, example: boolean): string[] {
   const lines = [`${service.containerSecretVariable}=${example ? 'change-me' : service.containerSecretKey}`];
+  // The identity service's signing keys (src/auth.ts); an example has none (see its README).
+  if (issuesTokens(service)) lines.push(`${service.token.containerSigningKeysVariable}=${example ? '[]' : service.token.containerSigningKeys}`);
   const server = service.database.server;
   if (!server) return lines;
   lines.push(`${server.passwordVariable}=${example ? 'change-me' : server.password}`);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { databaseContext, newDatabaseSecrets, nextDatabasePort, type Database, type DatabaseContext, type DatabaseSecrets } from './databases.js';
 import type { Framework } from './frameworks.js';
+import { authDependencies, authSpec, identityServiceOf, NO_AUTH, newSigningKeys, writeScope, type Auth, type AuthChoice, type ImportContract } from './auth.js';
 import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
 import { envPrefix, pluralize, serviceDistribution, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
 import type { CreateAnswers, PackageManager } from './options.js';
@@ -65,6 +66,34 @@ export interface ServiceContext {
   packageManager: PackageManager;
   /** How the Dockerfile syncs the image's environment: `uv sync`, from the lock when there is one. */
   dockerSync: string;
+  auth: Auth;
+  /** Import-linter additions of the auth choice (src/auth.ts), for pyproject.toml. */
+  frameworkFreeModules: readonly string[];
+  importContracts: readonly ImportContract[];
+  /** Python string literals of the statuses its access checks add to every entity route: `"401", "403"`. */
+  accessErrorStatuses: string;
+  /** Access tokens (read by the auth layers only; see src/auth.ts). */
+  token: TokenContext;
+}
+
+interface TokenContext {
+  /** The identity service: the peer whose JWKS every service reads. */
+  identityService: string;
+  /**
+   * `iss` of the tokens: the identity service's URL inside docker compose. Only an
+   * identifier (keys are fetched from the peer), so it stays the same wherever the
+   * services run, the end-to-end tests' free ports included.
+   */
+  issuer: string;
+  /** `aud` of the tokens: the project. */
+  audience: string;
+  /** What a token needs to write to this service. */
+  writeScope: string;
+  /** The identity service's signing keys (JSON), for its .env and its container; empty elsewhere. */
+  signingKeys: string;
+  containerSigningKeys: string;
+  /** Variable of the root `.env` holding the container's: `IDENTITY_SIGNING_KEYS`. */
+  containerSigningKeysVariable: string;
 }
 
 export interface ProjectContext {
@@ -85,6 +114,9 @@ export interface ProjectContext {
   /** `[dependency-groups] dev` of the root pyproject.toml. */
   rootDevDependencies: string[];
   services: ServiceContext[];
+  auth: Auth;
+  /** The service that issues access tokens; empty without one. */
+  identityService: string;
 }
 
 /** A service as the project knows it: what the manifest records and contexts are built from. */
@@ -139,6 +171,8 @@ interface ProjectSettings {
   projectName: string;
   pythonVersion: string;
   packageManager: PackageManager;
+  /** Absent: no auth (what a manifest without the field means). */
+  auth?: AuthChoice;
 }
 
 /** A fresh secret per service: 32 random bytes, hex encoded. */
@@ -148,6 +182,8 @@ interface ServiceSecrets {
   secretKey: string;
   containerSecretKey: string;
   database: DatabaseSecrets;
+  /** The identity service's signing keys: made when the service is the identity service. */
+  signingKeys?: { local: string; container: string };
 }
 
 export const newServiceSecrets = (): ServiceSecrets => ({
@@ -155,6 +191,23 @@ export const newServiceSecrets = (): ServiceSecrets => ({
   containerSecretKey: newSecret(),
   database: newDatabaseSecrets(),
 });
+
+function tokenContext(record: ServiceRecord, all: readonly ServiceRecord[], project: ProjectSettings, secrets: ServiceSecrets): TokenContext {
+  const choice = project.auth ?? NO_AUTH;
+  const identityName = identityServiceOf(choice) ?? '';
+  const identity = all.find((other) => other.name === identityName);
+  const issuer = identity ? peerContext(identity) : undefined;
+  const keys = identityName === record.name ? (secrets.signingKeys ?? { local: newSigningKeys(), container: newSigningKeys() }) : undefined;
+  return {
+    identityService: identityName,
+    issuer: issuer?.composeUrl ?? '',
+    audience: project.projectName,
+    writeScope: writeScope(record.name),
+    signingKeys: keys?.local ?? '',
+    containerSigningKeys: keys?.container ?? '',
+    containerSigningKeysVariable: `${envPrefix(identityName || record.name)}SIGNING_KEYS`,
+  };
+}
 
 export function serviceContext(
   record: ServiceRecord,
@@ -183,7 +236,7 @@ export function serviceContext(
     peers,
     peersJson: peersJson(peers, (peer) => peer.url),
     composePeersJson: peersJson(peers, (peer) => peer.composeUrl),
-    ...pythonDependencies(record.framework, record.db),
+    ...pythonDependencies(record.framework, record.db, authDependencies(project.auth ?? NO_AUTH, record.name)),
     projectName: project.projectName,
     libsDistribution: libsDistribution(project.projectName),
     pythonVersion: project.pythonVersion,
@@ -191,6 +244,13 @@ export function serviceContext(
     // The image installs from the repository's uv.lock as it is; a pip project has none,
     // and uv resolves in the build.
     dockerSync: project.packageManager === 'uv' ? 'uv sync --frozen' : 'uv sync',
+    auth: (project.auth ?? NO_AUTH).auth,
+    frameworkFreeModules: authSpec((project.auth ?? NO_AUTH).auth).frameworkFreeModules,
+    importContracts: authSpec((project.auth ?? NO_AUTH).auth).importContracts,
+    accessErrorStatuses: authSpec((project.auth ?? NO_AUTH).auth)
+      .accessErrorStatuses.map((status) => `"${status}"`)
+      .join(', '),
+    token: tokenContext(record, all, project, secrets),
   };
 }
 
@@ -239,6 +299,7 @@ export function projectContextOf(
     projectName: answers.projectName,
     pythonVersion: answers.python,
     packageManager: answers.packageManager,
+    auth: { auth: answers.auth, identityService: answers.identityService },
   };
   return {
     projectName: answers.projectName,
@@ -255,5 +316,7 @@ export function projectContextOf(
     libsDependencies: libsDependencies(),
     rootDevDependencies: rootDevDependencies(),
     services: records.map((record) => serviceContext(record, records, settings)),
+    auth: answers.auth,
+    identityService: identityServiceOf(answers) ?? '',
   };
 }

@@ -377,10 +377,13 @@ function secretLines(service: ServiceContext, overlay: Overlay, example: boolean
   const value = (real: string) => (example ? '' : real);
   const server = service.database.server;
   // The container's secret key of docker-compose.yml (the root .env): both run the dev images.
-  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`];
+  // The identity service's signing keys too (src/auth.ts); prod's are the user's to make.
+  const signing = service.token.signingKeys === '' ? [] : [`${service.envPrefix}SIGNING_KEYS=${overlay === 'dev' ? value(service.token.containerSigningKeys) : ''}`];
+  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`, ...signing];
   return [
     `${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`,
     `${service.envPrefix}DATABASE_URL=${overlay === 'dev' ? value(devDatabaseUrl(service, server)) : ''}`,
+    ...signing,
   ];
 }
 

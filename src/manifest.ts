@@ -10,6 +10,7 @@ import { derivedFromName, entityContext, GENERATOR_NAME, MANIFEST_FILE, type Ser
 import { databaseLabel, DATABASES, hasServer, isDatabase, type Database } from './databases.js';
 import { UsageError } from './errors.js';
 import { FRAMEWORKS, type Framework } from './frameworks.js';
+import { AUTHS, identityServiceOf, NO_AUTH, type Auth, type AuthChoice } from './auth.js';
 import { entityNameProblem, projectNameProblem, serviceNameProblem } from './naming.js';
 import { isHostPort, PACKAGE_MANAGERS, PORT_RANGE, validatePython, type CreateAnswers, type PackageManager } from './options.js';
 
@@ -28,8 +29,18 @@ export interface Manifest {
   db: Database;
   packageManager: PackageManager;
   python: string;
+  /** Absent in manifests written before the choice existed: they read as no auth. */
+  auth?: Auth;
+  /** The service that issues tokens, when `auth` has one. */
+  identityService?: string;
   services: ManifestService[];
 }
+
+/** The project's auth choice; a manifest without one has none. */
+export const manifestAuth = (manifest: Pick<Manifest, 'auth' | 'identityService'>): AuthChoice =>
+  manifest.auth === undefined
+    ? NO_AUTH
+    : { auth: manifest.auth, ...(manifest.identityService === undefined ? {} : { identityService: manifest.identityService }) };
 
 export function manifestService(record: ServiceRecord): ManifestService {
   return {
@@ -53,6 +64,8 @@ export function buildManifest(answers: CreateAnswers, records: ServiceRecord[], 
     db: answers.db,
     packageManager: answers.packageManager,
     python: answers.python,
+    auth: answers.auth,
+    ...(identityServiceOf(answers) === undefined ? {} : { identityService: answers.identityService }),
     services: records.map(manifestService),
   };
 }
@@ -188,6 +201,7 @@ export function manifestProblems(data: unknown): string[] {
       if (problem) problems.push(`${field}: ${problem}`);
     }
   }
+  problems.push(...authProblems(manifest));
   const services = manifest.services;
   if (services === undefined) problems.push('services is missing');
   else if (!Array.isArray(services)) problems.push(`services: must be a list, not ${typeName(services)} (${shown(services)})`);
@@ -199,6 +213,21 @@ export function manifestProblems(data: unknown): string[] {
     if (own.length === 0) problems.push(...duplicateProblems(services as ManifestService[]));
   }
   return problems.map((problem) => oneLine(problem).replace(/\.$/, ''));
+}
+
+/** `auth` is optional (older manifests); when it has an identity service, the manifest lists it. */
+function authProblems(manifest: Record<string, unknown>): string[] {
+  if (manifest.auth === undefined) return manifest.identityService === undefined ? [] : ['identityService: set, but auth is missing'];
+  const problem = choice(AUTHS)(manifest.auth);
+  if (problem) return [`auth: ${problem}`];
+  const identity = identityServiceOf({ auth: manifest.auth as Auth });
+  if (identity === undefined) {
+    return manifest.identityService === undefined ? [] : [`identityService: set, but auth ${shown(manifest.auth)} has no identity service`];
+  }
+  const named = manifest.identityService;
+  if (typeof named !== 'string') return [`identityService: must be a string, not ${typeName(named)} (${shown(named)})`];
+  const services = Array.isArray(manifest.services) ? (manifest.services as Array<{ name?: unknown } | null>) : [];
+  return services.some((service) => service?.name === named) ? [] : [`identityService: ${shown(named)} is not one of the services`];
 }
 
 // Finding an existing project and reading its manifest, for `add-service`.

@@ -7,7 +7,8 @@ import { frameworkModules } from './frameworks.js';
  */
 
 const PYTHON_KEYWORDS = new Set([
-  'false', 'none', 'true', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue',
+  ...['False', 'None', 'True'].map((keyword) => keyword.toLowerCase()),
+  'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue',
   'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in',
   'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with',
   'yield', 'match', 'case', 'type',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { UsageError } from './errors.js';
 import { DATABASES, DEFAULT_DATABASE, isDatabase, type Database } from './databases.js';
 import { DEFAULT_FRAMEWORK, type Framework } from './frameworks.js';
+import { DEFAULT_AUTH, DEFAULT_IDENTITY_SERVICE, IDENTITY_ENTITY, identityServiceOf, type Auth } from './auth.js';
 import { defaultEntity, entityNameProblem, projectNameProblem, serviceClashProblem, serviceDatabaseProblem, serviceNameProblem, toSnake } from './naming.js';
 
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
@@ -40,6 +41,9 @@ export interface CreateAnswers {
   services: ServiceAnswer[];
   framework: Framework;
   db: Database;
+  /** How requests are authenticated (src/auth.ts); with tokens, `services` starts with the identity service. */
+  auth: Auth;
+  identityService: string;
   packageManager: PackageManager;
   python: string;
   install: boolean;
@@ -52,6 +56,8 @@ export interface CreateFlags {
   services?: string;
   framework?: Framework;
   db?: Database;
+  auth?: Auth;
+  identityService?: string;
   packageManager?: PackageManager;
   python?: string;
   install: boolean;
@@ -141,12 +147,17 @@ export function resolveFromFlags(
   const python = flags.python ?? DEFAULT_PYTHON;
   const pythonProblem = validatePython(python);
   if (pythonProblem) throw new UsageError(pythonProblem);
+  const auth = flags.auth ?? DEFAULT_AUTH;
+  const identityService = flags.identityService ?? DEFAULT_IDENTITY_SERVICE;
+  const services = orThrow(parseServices(flags.services ?? DEFAULT_SERVICES, db));
   return {
     directory: dir,
     projectName: projectNameOf(dir, env.cwd),
-    services: orThrow(parseServices(flags.services ?? DEFAULT_SERVICES, db)),
+    services: orThrow(withIdentityService(services, identityServiceOf({ auth, identityService }), db)),
     framework: flags.framework ?? DEFAULT_FRAMEWORK,
     db,
+    auth,
+    identityService,
     packageManager: flags.packageManager ?? (env.uvAvailable ? 'uv' : 'pip'),
     python,
     install: flags.install,
@@ -155,9 +166,34 @@ export function resolveFromFlags(
   };
 }
 
+/**
+ * The services with the identity service first (it starts first, and gets the first port):
+ * the one listed under its name, on the database given there, or a new one on `db`. Its
+ * entity is always its users.
+ */
+export function withIdentityService(services: ServiceAnswer[], identity: string | undefined, db: Database): ServiceAnswer[] | string {
+  if (identity === undefined) return services;
+  const nameProblem = serviceNameProblem(identity);
+  if (nameProblem) return `--identity-service: ${nameProblem}`;
+  const listed = services.find((service) => service.name === identity);
+  if (listed && listed.entity !== IDENTITY_ENTITY && listed.entity !== defaultEntity(identity)) {
+    return `The identity service "${identity}" holds the ${IDENTITY_ENTITY} entity; list it as ${identity} or ${identity}:${IDENTITY_ENTITY}.`;
+  }
+  const others = services.filter((service) => service.name !== identity);
+  const clash = serviceClashProblem(identity, others.map((service) => service.name));
+  if (clash) return clash;
+  const databaseProblem = serviceDatabaseProblem(identity, listed?.db ?? db);
+  if (databaseProblem) return databaseProblem;
+  if (others.length === 0) return `Name at least one service besides the identity service "${identity}".`;
+  return [{ name: identity, entity: IDENTITY_ENTITY, db: listed?.db ?? db }, ...others];
+}
+
 /** The one-line command that reproduces these answers without questions. */
 export function reproduceCommand(answers: CreateAnswers): string {
+  const identity = identityServiceOf(answers);
   const services = answers.services
+    // The identity service is added by --auth; listed only when it is not on the project's database.
+    .filter((service) => service.name !== identity || service.db !== answers.db)
     .map((service) => {
       const entity = service.entity === defaultEntity(service.name) ? '' : `:${service.entity}`;
       const db = service.db === answers.db ? '' : `@${service.db}`;
@@ -170,6 +206,8 @@ export function reproduceCommand(answers: CreateAnswers): string {
     `--services ${services}`,
     `--framework ${answers.framework}`,
     `--db ${answers.db}`,
+    ...(answers.auth === DEFAULT_AUTH ? [] : [`--auth ${answers.auth}`]),
+    ...(identity === undefined || identity === DEFAULT_IDENTITY_SERVICE ? [] : [`--identity-service ${shellQuote(identity)}`]),
     `--package-manager ${answers.packageManager}`,
     `--python ${answers.python}`,
   ];

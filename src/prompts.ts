@@ -9,9 +9,11 @@ import { DEFAULT_DIRECTORY, DEFAULT_SERVICES, parseServices, validateDirectory, 
 import { databaseEngine, DATABASES, DEFAULT_DATABASE, type Database } from './databases.js';
 import { DEFAULT_FRAMEWORK, FRAMEWORKS, frameworkSpec, type Framework } from './frameworks.js';
 import { defaultEntity, entityNameProblem } from './naming.js';
+import { authSpec, AUTHS, DEFAULT_AUTH, type Auth } from './auth.js';
 import { INSTALL_HINTS, missingInstallTools, type ToolLookup } from './steps/tools.js';
 
 const databaseOptions = DATABASES.map((db) => ({ value: db, label: databaseEngine(db).label, hint: databaseEngine(db).hint }));
+const authOptions = AUTHS.map((auth) => ({ value: auth, label: authSpec(auth).label, hint: authSpec(auth).hint }));
 const frameworkOptions = FRAMEWORKS.map((framework) => ({ value: framework, label: frameworkSpec(framework).label, hint: frameworkSpec(framework).hint }));
 
 /**
@@ -112,6 +114,10 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
 
   if (!input.given.has('db') && !flags.services?.includes('@')) {
     flags.services = await askDatabases(flags.services ?? DEFAULT_SERVICES, (db) => (flags.db = db));
+  }
+
+  if (!input.given.has('auth')) {
+    flags.auth = answered(await clack.select<Auth>({ message: 'Authentication?', initialValue: DEFAULT_AUTH, options: authOptions }));
   }
 
   if (!input.given.has('packageManager')) {

@@ -20,6 +20,7 @@ import { recoverInterruptedApply } from '../journal.js';
 import { withProjectLock } from '../lock.js';
 import {
   findProjectRoot,
+  manifestAuth,
   manifestService,
   missingServiceFolders,
   projectWarnings,
@@ -162,6 +163,8 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
     projectName: manifest.project,
     pythonVersion: manifest.python,
     packageManager: manifest.packageManager,
+    // The new service verifies tokens as the project's others do.
+    auth: manifestAuth(manifest),
   });
   const templates = packagedTemplates();
   const create = renderService(service, templates);

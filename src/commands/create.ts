@@ -6,6 +6,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { withTarget, writeProject } from '../apply.js';
 import { entityContext, projectContext, serviceRecords } from '../context.js';
+import { identityServiceOf } from '../auth.js';
 import { PostWriteError } from '../errors.js';
 import { onInterruptSay } from '../interrupt.js';
 import { buildManifest } from '../manifest.js';
@@ -135,13 +136,19 @@ function reportDryRun(plan: Plan, targetDir: string, reporter: Reporter): void {
 }
 
 function reportNextSteps(answers: CreateAnswers, relativeDir: string, reporter: Reporter): void {
-  const first = answers.services[0]!;
+  const identity = identityServiceOf(answers);
+  // With tokens, the first service to show is one the tokens are for, after an account.
+  const first = answers.services.find((service) => service.name !== identity) ?? answers.services[0]!;
+  const port = FIRST_PORT + answers.services.indexOf(first);
   const steps = [
     relativeDir === '.' ? undefined : `cd ${shellQuote(relativeDir)}`,
     answers.install ? undefined : 'make install',
     answers.test ? undefined : 'make test',
+    identity === undefined ? undefined : 'make create-user USERNAME=you    # an account of the identity service (asks a password)',
     'make run    # start every service',
-    `curl http://127.0.0.1:${FIRST_PORT}/api/v1/${entityContext(first.entity).routePath}`,
+    identity === undefined
+      ? `curl http://127.0.0.1:${port}/api/v1/${entityContext(first.entity).routePath}`
+      : `curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:${port}/api/v1/${entityContext(first.entity).routePath}    # a token from POST /api/v1/auth/token of ${identity}`,
   ].filter((step): step is string => step !== undefined);
   reporter.note(steps.join('\n'), 'Next steps');
   reporter.info(`To skip the questions next time:\n  ${pc.cyan(reproduceCommand(answers))}`);

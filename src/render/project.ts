@@ -7,6 +7,7 @@ import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
 import { databaseEngine } from '../databases.js';
 import { frameworkSpec } from '../frameworks.js';
+import { authLayers, authSpec } from '../auth.js';
 import { mergeInto, type Plan } from './plan.js';
 import { renderCiFiles } from '../ci.js';
 import { renderK8sFiles } from '../k8s.js';
@@ -16,10 +17,14 @@ import { packagedTemplates, renderLayers, type TemplateSet } from './templates.j
  * The layers a service is rendered from, in order: base, the framework's, the database
  * engine's (for an engine with a server: what every server shares, then its own overlay).
  */
-export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'>): string[] => [
+export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'> & Partial<Pick<ServiceContext, 'name' | 'auth' | 'token'>>): string[] => [
   'service/base',
   ...frameworkSpec(service.framework).layers,
   ...databaseEngine(service.db).layers,
+  // Then the auth choice's (src/auth.ts): the token checks of every service, the identity service's own.
+  ...(service.auth === undefined || service.name === undefined
+    ? []
+    : authLayers({ auth: service.auth, identityService: service.token?.identityService }, { name: service.name, framework: service.framework })),
 ];
 
 const servicePath = (service: Pick<ServiceContext, 'name'>): string => `services/${service.name}`;
@@ -38,7 +43,7 @@ export function renderService(service: ServiceContext, templates: TemplateSet = 
 
 /** Every file of a new project, the manifest included. */
 export function renderProject(context: ProjectContext, manifest: Manifest, templates: TemplateSet = packagedTemplates()): Plan {
-  const plan = renderLayers(templates, ['project'], context, { project: context.projectName });
+  const plan = renderLayers(templates, ['project', ...authSpec(context.auth).projectLayers], context, { project: context.projectName });
   for (const service of context.services) mergeInto(plan, renderService(service, templates));
   mergeInto(
     plan,

@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli.js';
 import { databaseEngine, DATABASES, DEFAULT_DATABASE, serverAccountName, type Database } from '../../src/databases.js';
 import { frameworkSpec, FRAMEWORKS } from '../../src/frameworks.js';
+import { authSpec, AUTHS } from '../../src/auth.js';
 import { buildManifest, manifestProblems } from '../../src/manifest.js';
 import { serviceDatabaseProblem, serviceNameProblem } from '../../src/naming.js';
 import { parseServices, resolveFromFlags } from '../../src/options.js';
@@ -35,8 +36,8 @@ vi.mock('@clack/prompts', () => ({
 }));
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SPEC_MODULES = ['src/databases.ts', 'src/frameworks.ts'];
-const IDS: readonly string[] = [...DATABASES, ...FRAMEWORKS];
+const SPEC_MODULES = ['src/databases.ts', 'src/frameworks.ts', 'src/auth.ts'];
+const IDS: readonly string[] = [...DATABASES, ...FRAMEWORKS, ...AUTHS];
 
 const sourceFiles = (dir: string): string[] =>
   fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -109,6 +110,7 @@ describe('template layers', () => {
       'service/base',
       ...FRAMEWORKS.flatMap((framework) => frameworkSpec(framework).layers),
       ...DATABASES.flatMap((db) => databaseEngine(db).layers),
+      ...AUTHS.flatMap((auth) => FRAMEWORKS.flatMap((framework) => [...authSpec(auth).layers(framework), ...authSpec(auth).identityLayers(framework)])),
     ]);
     expect([...listed].sort()).toEqual(serviceDirs.map((dir) => `service/${dir}`));
   });
@@ -130,6 +132,7 @@ describe('the command line and the prompts offer every engine and framework of t
   it('--db and --framework of create, --db of add-service', () => {
     expect(choices(program, '--db')).toEqual(DATABASES);
     expect(choices(program, '--framework')).toEqual(FRAMEWORKS);
+    expect(choices(program, '--auth')).toEqual(AUTHS);
     expect(choices(program.commands.find((command) => command.name() === 'add-service')!, '--db')).toEqual(DATABASES);
   });
 
@@ -139,6 +142,7 @@ describe('the command line and the prompts offer every engine and framework of t
     await askCreateQuestions({ directory: 'demo', flags: { install: false, test: false, git: false }, given: new Set(['install']), cwd: '/tmp', lookup: () => true });
     const offered = (message: string) => selects.find((select) => select.message === message)?.options;
     expect(offered('Database?')).toEqual(DATABASES.map((db) => ({ value: db, label: databaseEngine(db).label, hint: databaseEngine(db).hint })));
+    expect(offered('Authentication?')).toEqual(AUTHS.map((auth) => ({ value: auth, label: authSpec(auth).label, hint: authSpec(auth).hint })));
     expect(offered('HTTP framework?')).toEqual(
       FRAMEWORKS.map((framework) => ({ value: framework, label: frameworkSpec(framework).label, hint: frameworkSpec(framework).hint })),
     );

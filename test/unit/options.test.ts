@@ -1,3 +1,4 @@
+import { DEFAULT_AUTH, DEFAULT_IDENTITY_SERVICE } from '../../src/auth.js';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseServices, reproduceCommand, resolveFromFlags, shellQuote, type CreateFlags } from '../../src/options.js';
@@ -39,6 +40,8 @@ describe('resolveFromFlags', () => {
       ],
       framework: 'fastapi',
       db: 'sqlite',
+      auth: DEFAULT_AUTH,
+      identityService: DEFAULT_IDENTITY_SERVICE,
       packageManager: 'uv',
       python: '3.12',
       install: true,

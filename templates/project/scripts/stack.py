@@ -98,6 +98,25 @@ def read_services(manifest: Path = MANIFEST) -> list[Service]:
     ]
 
 
+def read_identity_service(manifest: Path = MANIFEST) -> str | None:
+    """The service that issues access tokens, when the project has one (--auth jwt)."""
+    identity = json.loads(manifest.read_text(encoding="utf-8")).get("identityService")
+    return identity if isinstance(identity, str) else None
+
+
+def create_account(
+    service: Service, env: dict[str, str], username: str, password: str, scopes: list[str]
+) -> None:
+    """Create an account of the identity service `service` (running with `env`)."""
+    subprocess.run(
+        [str(service.python), "-m", "app.cmd.create_user", username, "--scopes", " ".join(scopes)],
+        cwd=service.directory,
+        env={**env, "PASSWORD": password},
+        check=True,
+        capture_output=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -111,6 +130,8 @@ class Stack:
 
     urls: dict[str, str]
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
+    # Name -> the environment it runs with (its commands, e.g. create_user, need the same).
+    environments: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def exited(self) -> list[str]:
         return [name for name, process in self.processes.items() if process.poll() is not None]
@@ -140,6 +161,7 @@ def running_stack(
         if isolated and service.db != "sqlite":
             databases[service] = create_test_database(service)
         env = service_environment(service, services, stack.urls, work_dir, databases.get(service))
+        stack.environments[service.name] = env
         log: IO[bytes] | None = None
         if work_dir is not None:
             log = logs[service.name] = (work_dir / f"{service.name}.log").open("wb")

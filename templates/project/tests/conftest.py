@@ -11,6 +11,7 @@ of STACK_HOST (default 127.0.0.1).
 """
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -19,9 +20,19 @@ from typing import NoReturn
 import httpx
 import pytest
 from otlp_receiver import OtlpReceiver, running_receiver, telemetry_environment
-from stack import DatabaseUnavailable, Service, read_services, running_stack
+from stack import (
+    DatabaseUnavailable,
+    Service,
+    Stack,
+    create_account,
+    read_identity_service,
+    read_services,
+    running_stack,
+)
 
 SERVICES = read_services()
+# The service that issues access tokens, when the services need them (--auth jwt).
+IDENTITY = read_identity_service()
 
 
 def skip_or_fail(message: str) -> NoReturn:
@@ -50,11 +61,17 @@ def otlp_receiver() -> Iterator[OtlpReceiver]:
 
 
 @pytest.fixture(scope="session")
-def urls(stack_dir: Path, otlp_receiver: OtlpReceiver) -> Iterator[dict[str, str]]:
+def urls(stack: Stack) -> dict[str, str]:
     """Service name -> base URL of every service, up and ready."""
+    return stack.urls
+
+
+@pytest.fixture(scope="session")
+def stack(stack_dir: Path, otlp_receiver: OtlpReceiver) -> Iterator[Stack]:
+    """Every service, up and ready (started here, or already running)."""
     if os.environ.get("STACK_RUNNING") == "1":
         host = os.environ.get("STACK_HOST", "127.0.0.1")
-        yield {service.name: f"http://{host}:{service.port}" for service in SERVICES}
+        yield Stack(urls={service.name: f"http://{host}:{service.port}" for service in SERVICES})
         return
     work_dir = stack_dir
     with ExitStack() as exit_stack:
@@ -63,18 +80,39 @@ def urls(stack_dir: Path, otlp_receiver: OtlpReceiver) -> Iterator[dict[str, str
         for name, value in telemetry_environment(SERVICES, otlp_receiver.endpoint).items():
             environment.setenv(name, value)
         try:
-            stack = exit_stack.enter_context(
+            started = exit_stack.enter_context(
                 running_stack(SERVICES, isolated=True, work_dir=work_dir)
             )
         except DatabaseUnavailable as error:
             skip_or_fail(f"the end-to-end tests need a database for {error}")
-        yield stack.urls
+        yield started
 
 
 @pytest.fixture(scope="session")
-def http() -> Iterator[httpx.Client]:
+def http(stack: Stack) -> Iterator[httpx.Client]:
+    """A client of the services; with access tokens (--auth jwt), it sends one with every
+    service's write scope, of an account created for the run."""
     with httpx.Client(timeout=10) as client:
+        if IDENTITY is not None:
+            token = access_token(stack, client, "e2e-writer", [f"{s.name}:write" for s in SERVICES])
+            client.headers["Authorization"] = f"Bearer {token}"
         yield client
+
+
+def access_token(stack: Stack, client: httpx.Client, username: str, scopes: list[str]) -> str:
+    """A token of a new account with `scopes`, from the identity service's token endpoint.
+    Against a stack already running (STACK_RUNNING=1), E2E_ACCESS_TOKEN gives it."""
+    assert IDENTITY is not None
+    if os.environ.get("STACK_RUNNING") == "1":
+        return os.environ.get("E2E_ACCESS_TOKEN") or pytest.skip("set E2E_ACCESS_TOKEN")
+    identity = next(service for service in SERVICES if service.name == IDENTITY)
+    password = secrets.token_urlsafe(16)
+    create_account(identity, stack.environments[IDENTITY], username, password, scopes)
+    form = {"grant_type": "password", "username": username, "password": password}
+    response = client.post(f"{stack.urls[IDENTITY]}/api/v1/auth/token", data=form)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.trace import TracerProvider
 
 from shared_config.constants import REQUEST_ID_HEADER
-from shared_utils.request_context import get_request_id
+from shared_utils.request_context import get_authorization, get_request_id
 
 
 @cache
@@ -27,7 +27,8 @@ class UnknownPeerError(LookupError):
 class PeerClient:
     """Calls peers by name over one shared `httpx.AsyncClient` (one connection pool).
 
-    Every call carries the current request id, so the logs of both services can be
+    Every call carries the current request id (and the caller's Authorization header,
+    when the request being handled had one that was checked), so the logs of both services can be
     matched; with a tracer provider, it is also a span of the current trace, whose context
     the peer receives (W3C traceparent header). Create one per application at startup and
     close it at shutdown.
@@ -66,7 +67,21 @@ class PeerClient:
         request_id = get_request_id()
         if request_id is not None:
             headers[REQUEST_ID_HEADER] = request_id
+        # The caller's token, when the request being handled was authenticated: the peer
+        # checks it too, rather than trusting this service.
+        authorization = get_authorization()
+        if authorization is not None and "Authorization" not in headers:
+            headers["Authorization"] = authorization
         url = self.url_of(peer).rstrip("/") + path
+        return await self._client.request(method, url, headers=headers, **kwargs)
+
+    async def request_url(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send a request to a URL given whole (one a setting names), over the same pool,
+        with the request id; raises `httpx.HTTPError` when it cannot be reached."""
+        headers = httpx.Headers(kwargs.pop("headers", None))
+        request_id = get_request_id()
+        if request_id is not None:
+            headers[REQUEST_ID_HEADER] = request_id
         return await self._client.request(method, url, headers=headers, **kwargs)
 
     async def get(self, peer: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -16,6 +16,9 @@ from shared_config.constants import REQUEST_ID_HEADER
 # Each request runs in its own copy of the context, so concurrent requests never see
 # each other's id.
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The Authorization header of the request being handled, once its token was checked:
+# calls to peers made for the request forward it (see http_client.PeerClient).
+_authorization: ContextVar[str | None] = ContextVar("authorization", default=None)
 
 # Ids from clients are echoed into logs and headers: accept only short, plain values.
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -74,3 +77,11 @@ def get_request_id() -> str | None:
 
 def set_request_id(request_id: str | None) -> None:
     _request_id.set(request_id)
+
+
+def get_authorization() -> str | None:
+    return _authorization.get()
+
+
+def set_authorization(authorization: str | None) -> None:
+    _authorization.set(authorization)

@@ -1,0 +1,78 @@
+"""Fixtures shared by the tests of this service.
+
+Every test starts on an empty database (`database_url`, from tests/database.py: a new
+SQLite file, or the tables of a server database emptied after each test), so tests never
+see each other's rows.
+"""
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from pydantic import SecretStr
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.core.database import create_engine
+from app.core.migrations import MIGRATIONS_DIR
+from app.core.sessions import create_session_factory
+from app.core.settings import Settings
+from app.models import Base
+from tests.app_client import open_client
+from tests.token_keys import JwksServer, running_jwks_server
+from tests.token_settings import token_settings
+
+pytest_plugins = ["tests.database"]
+
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture(scope="session")
+def jwks_server() -> Iterator[JwksServer]:
+    """The identity service's key set, as the tests' identity service publishes it."""
+    with running_jwks_server() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(database_url: str, jwks_server: JwksServer) -> Settings:
+    # _env_file=None: the tests must not depend on the developer's .env.
+    return Settings(
+        _env_file=None,
+        environment="test",
+        database_url=database_url,
+        secret_key=SecretStr(TEST_SECRET_KEY),
+        **token_settings(jwks_server.url),
+    )
+
+
+def stamp_head(connection: Connection) -> None:
+    """Record the schema as migrated to the head revision, as `alembic upgrade head` does
+    (the tables match it: tests/test_migrations.py checks that)."""
+    MigrationContext.configure(connection).stamp(ScriptDirectory(str(MIGRATIONS_DIR)), "head")
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database, whose tables are created from the models."""
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(stamp_head)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with create_session_factory(engine)() as session:
+        yield session
+
+
+@pytest.fixture
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the application, on a database whose tables exist."""
+    async with open_client(settings) as client:
+        yield client
