@@ -19,7 +19,8 @@
 import path from 'node:path';
 import { projectContextOf, type ServiceRecord } from './context.js';
 import { MANIFEST_FILE } from './context.js';
-import type { Manifest } from './manifest.js';
+import { manifestAuth, type Manifest } from './manifest.js';
+import { DEFAULT_IDENTITY_SERVICE } from './auth.js';
 import type { CreateAnswers } from './options.js';
 import { renderProject } from './render/project.js';
 import { packagedTemplates, type TemplateSet } from './render/templates.js';
@@ -36,6 +37,12 @@ const VERSION_TRAILER = 'Layered-Backend-Version';
 /** A file of each machine's own (git-ignored, with secrets): never in the base, never merged. */
 export const isMachineLocal = (file: string): boolean => path.posix.basename(file) === '.env';
 
+/** The auth answers a manifest records (none when it predates the choice). */
+function manifestAuthAnswers(manifest: Manifest): Pick<CreateAnswers, 'auth' | 'identityService'> {
+  const choice = manifestAuth(manifest);
+  return { auth: choice.auth, identityService: choice.identityService ?? DEFAULT_IDENTITY_SERVICE };
+}
+
 /** The answers a manifest records, as `create` takes them. */
 function manifestAnswers(manifest: Manifest): CreateAnswers {
   return {
@@ -46,6 +53,7 @@ function manifestAnswers(manifest: Manifest): CreateAnswers {
     db: manifest.db,
     packageManager: manifest.packageManager,
     python: manifest.python,
+    ...manifestAuthAnswers(manifest),
     install: true,
     test: true,
     git: true,

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { planProject } from '../../src/commands/create.js';
 import { serviceRecords } from '../../src/context.js';
+import { AUTHS } from '../../src/auth.js';
 import { FRAMEWORKS } from '../../src/frameworks.js';
 import { buildManifest } from '../../src/manifest.js';
 import { resolveFromFlags } from '../../src/options.js';
@@ -15,10 +16,12 @@ import { fastImportStream, isMachineLocal, renderPristine } from '../../src/pris
 const VERSION = '1.2.3';
 const YEAR = new Date().getFullYear();
 
-describe.each(FRAMEWORKS)('renderPristine of a %s project on every database', (framework) => {
+const CASES = FRAMEWORKS.flatMap((framework) => AUTHS.map((auth) => [framework, auth] as const));
+
+describe.each(CASES)('renderPristine of a %s project with auth %s on every database', (framework, auth) => {
   const answers = resolveFromFlags(
     'demo',
-    { services: 'users,orders@postgres,catalog:product@mysql', framework, install: true, test: true, git: true },
+    { services: 'users,orders@postgres,catalog:product@mysql', framework, auth, install: true, test: true, git: true },
     { cwd: '/tmp', uvAvailable: true },
   );
   const manifest = buildManifest(answers, serviceRecords(answers), VERSION);
