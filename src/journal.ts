@@ -29,7 +29,7 @@ interface JournalStep {
 }
 
 export interface Journal {
-  command: 'create' | 'add-service';
+  command: 'create' | 'add-service' | 'add-entity';
   /** Name of the staging folder in the project root. */
   staging: string;
   steps: JournalStep[];

@@ -166,3 +166,8 @@ export async function askAddServiceQuestions(input: {
     );
   return { entity, db };
 }
+
+/** Whether to go ahead with a change to the project (add-entity, before it writes). */
+export async function confirmChange(message: string): Promise<boolean> {
+  return answered(await clack.confirm({ message, initialValue: true }), NOTHING_CHANGED);
+}
