@@ -11,7 +11,7 @@ import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
 import { MANIFEST_FILE, migrationContext, serviceContext, type ServiceContext } from '../context.js';
 import { entityEdits, newEntityProblem } from '../entities.js';
-import { UsageError } from '../errors.js';
+import { CancelledError, UsageError } from '../errors.js';
 import { recoverInterruptedApply } from '../journal.js';
 import { withProjectLock } from '../lock.js';
 import { findProjectRoot, readManifest, serializeManifest, serviceEntities, withEntity, type Manifest } from '../manifest.js';
@@ -130,7 +130,7 @@ function applyFinalPlan(root: string, planned: PlannedEntity): void {
   applyChange(root, planned.change, 'add-entity');
 }
 
-/** Ask before writing, in a terminal without --yes. */
+/** Ask before writing, in a terminal without --yes; declining cancels the run (exit 130). */
 async function confirmed(planned: PlannedEntity, env: CommandEnv): Promise<boolean> {
   if (!env.interactive) return true;
   const { confirmChange } = await import('../prompts.js');
@@ -153,10 +153,7 @@ async function changeProject(serviceName: string, entity: string, flags: AddEnti
     reporter.outro('Dry run: nothing was changed.');
     return undefined;
   }
-  if (!(await confirmed(planned, env))) {
-    reporter.outro('Nothing was changed.');
-    return undefined;
-  }
+  if (!(await confirmed(planned, env))) throw new CancelledError('Cancelled: nothing was changed.');
   applyFinalPlan(root, planned);
   return { planned, relativeRoot };
 }
