@@ -3,6 +3,7 @@
  * function; errors travel up to `main` in src/index.ts.
  */
 import { Command, Option } from 'commander';
+import type { AddEntityFlags } from './commands/add-entity.js';
 import type { AddServiceFlags } from './commands/add-service.js';
 import type { CommandEnv } from './commands/create.js';
 import type { UpdateFlags } from './commands/update.js';
@@ -25,6 +26,15 @@ Examples:
 
 Exit codes: 0 updated (or already up to date); 1 bad input, nothing changed;
 3 updated, but files conflict: resolve their <<<<<<< markers, then commit; 130 cancelled.`;
+
+const ADD_ENTITY_EXAMPLES = `
+Examples:
+  $ cd my-project && npx create-layered-backend add-entity users address
+  $ npx create-layered-backend add-entity catalog order_item --dry-run
+  $ npx create-layered-backend add-entity orders invoice --cwd ../my-project --yes
+
+Exit codes: 0 added (or a dry run); 1 nothing was changed (a bad or taken name, an unknown
+service, a file it cannot edit safely, uncommitted changes); 130 cancelled.`;
 
 const CREATE_EXAMPLES = `
 Examples:
@@ -106,6 +116,26 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .action(async (flags: UpdateFlags) => {
       const { runUpdate } = await import('./commands/update.js');
       await runUpdate(flags, await makeEnv(flags));
+    });
+
+  program
+    .command('add-entity')
+    .description(
+      'Add an entity (a resource: model, schemas, repository, service, errors, routes under /api/v1, tests and a migration) to a service of the project.',
+    )
+    .argument('<service>', 'an existing service of the project')
+    .argument('<entity>', 'the new entity, snake_case and singular (e.g. invoice, order_item): /api/v1/<plural>')
+    .option('--cwd <dir>', 'look for the project from this directory instead of the current one')
+    .option('--no-git-check', 'go ahead even if the git working tree has uncommitted changes')
+    .option('-y, --yes', 'ask nothing: write without asking for confirmation')
+    .option('--dry-run', 'print the files it would create and a diff of those it would change')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', ADD_ENTITY_EXAMPLES)
+    .action(async (service: string, entity: string, flags: AddEntityFlags) => {
+      const { runAddEntity } = await import('./commands/add-entity.js');
+      await runAddEntity(service, entity, flags, await makeEnv(flags));
     });
 
   program

@@ -26,6 +26,28 @@ interface EntityContext {
   labelPlural: string;
 }
 
+/**
+ * The Alembic revision that creates an entity's table: the first of a service's migrations,
+ * or one chained to the service's head when add-entity adds an entity.
+ */
+export interface MigrationContext {
+  revision: string;
+  /** `down_revision` as Python source: `None`, or the quoted id of the revision it follows. */
+  downRevision: string;
+  /** The docstring's `Revises:` line. */
+  revisesLine: string;
+}
+
+/** The revision id after `previous` (ids are numbered `0001`, `0002`, ...), or the first one. */
+export function migrationContext(previous?: { revision: string; number: number }): MigrationContext {
+  if (previous === undefined) return { revision: '0001', downRevision: 'None', revisesLine: 'Revises:' };
+  return {
+    revision: String(previous.number + 1).padStart(4, '0'),
+    downRevision: JSON.stringify(previous.revision),
+    revisesLine: `Revises: ${previous.revision}`,
+  };
+}
+
 interface PeerContext {
   name: string;
   module: string;
@@ -55,6 +77,8 @@ export interface ServiceContext {
   /** Variable of the root `.env` holding it: `USERS_SECRET_KEY`. */
   containerSecretVariable: string;
   entity: EntityContext;
+  /** The migration of the entity's table. */
+  migration: MigrationContext;
   peers: PeerContext[];
   peersJson: string;
   composePeersJson: string;
@@ -233,6 +257,7 @@ export function serviceContext(
     containerSecretKey: secrets.containerSecretKey,
     containerSecretVariable: `${prefix}SECRET_KEY`,
     entity: entityContext(record.entity),
+    migration: migrationContext(),
     peers,
     peersJson: peersJson(peers, (peer) => peer.url),
     composePeersJson: peersJson(peers, (peer) => peer.composeUrl),

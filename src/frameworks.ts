@@ -21,6 +21,16 @@ export interface FrameworkSpec {
   testDependencies: readonly string[];
   /** Template layers it adds after service/base, in order; later ones win. */
   layers: readonly string[];
+  /**
+   * How app/api/v1/__init__.py (its overlay's template) mounts an entity's routes, so that
+   * add-entity can mount one more: the import, and a line after the last such line or an
+   * item of a list. `{plural}` and `{className}` stand for the entity's names.
+   */
+  routesRegistry: {
+    import: string;
+    /** `anchor` says in words what `afterLast` or `list` finds, for a message when it is gone. */
+    mount: { afterLast: RegExp; line: string; anchor: string } | { list: RegExp; item: string; anchor: string };
+  };
 }
 
 const FRAMEWORK_SPECS = [
@@ -37,6 +47,14 @@ const FRAMEWORK_SPECS = [
     instrumentation: 'opentelemetry-instrumentation-fastapi',
     testDependencies: ['asgi-lifespan>=2.1'],
     layers: ['service/fastapi'],
+    routesRegistry: {
+      import: 'from app.api.v1.{plural} import router as {plural}_router',
+      mount: {
+        afterLast: /^router\.include_router\(/,
+        line: 'router.include_router({plural}_router)',
+        anchor: 'the line router.include_router(...)',
+      },
+    },
   },
   {
     id: 'litestar',
@@ -51,6 +69,10 @@ const FRAMEWORK_SPECS = [
     // Its test client is built in.
     testDependencies: [],
     layers: ['service/litestar'],
+    routesRegistry: {
+      import: 'from app.api.v1.{plural} import {className}Controller',
+      mount: { list: /^\s*route_handlers=\[/, item: '{className}Controller', anchor: 'the list route_handlers=[...]' },
+    },
   },
 ] as const satisfies readonly FrameworkSpec[];
 

@@ -32,7 +32,7 @@ interface JournalStep {
 }
 
 export interface Journal {
-  command: 'create' | 'add-service' | 'update';
+  command: 'create' | 'add-service' | 'add-entity' | 'update';
   /** Name of the staging folder in the project root. */
   staging: string;
   steps: JournalStep[];

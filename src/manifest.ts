@@ -14,10 +14,22 @@ import { AUTHS, identityServiceOf, NO_AUTH, type Auth, type AuthChoice } from '.
 import { entityNameProblem, projectNameProblem, serviceNameProblem } from './naming.js';
 import { isHostPort, PACKAGE_MANAGERS, PORT_RANGE, validatePython, type CreateAnswers, type PackageManager } from './options.js';
 
+/** An entity of a service, as the manifest records it. */
+interface ManifestEntity {
+  name: string;
+  routePath: string;
+}
+
 interface ManifestService extends ServiceRecord {
   module: string;
   envPrefix: string;
+  /** The route path of `entity`, the service's first entity. */
   routePath: string;
+  /**
+   * Every entity of the service, the first one (`entity`) first, then those add-entity
+   * added. Absent from manifests written before services had several: read as `[entity]`.
+   */
+  entities?: ManifestEntity[];
 }
 
 export interface Manifest {
@@ -42,18 +54,31 @@ export const manifestAuth = (manifest: Pick<Manifest, 'auth' | 'identityService'
     ? NO_AUTH
     : { auth: manifest.auth, ...(manifest.identityService === undefined ? {} : { identityService: manifest.identityService }) };
 
+export const manifestEntity = (name: string): ManifestEntity => ({ name, routePath: entityContext(name).routePath });
+
 export function manifestService(record: ServiceRecord): ManifestService {
   return {
     name: record.name,
     ...derivedFromName(record.name),
     entity: record.entity,
     routePath: entityContext(record.entity).routePath,
+    entities: [manifestEntity(record.entity)],
     framework: record.framework,
     db: record.db,
     port: record.port,
     ...(record.dbPort === undefined ? {} : { dbPort: record.dbPort }),
   };
 }
+
+/** The entities of a service, in the order they were added; an older manifest's one entity. */
+export const serviceEntities = (service: Pick<ManifestService, 'entity' | 'entities'>): string[] =>
+  service.entities?.map((entity) => entity.name) ?? [service.entity];
+
+/** The service with one more entity, listed after the others. */
+export const withEntity = (service: ManifestService, entity: string): ManifestService => ({
+  ...service,
+  entities: [...serviceEntities(service).map(manifestEntity), manifestEntity(entity)],
+});
 
 export function buildManifest(answers: CreateAnswers, records: ServiceRecord[], version: string): Manifest {
   return {
@@ -153,11 +178,46 @@ function serviceProblems(service: unknown, index: number): string[] {
   if (typeof record.entity === 'string' && entityNameProblem(record.entity) === undefined) {
     check('routePath', derived(entityContext(record.entity).routePath, 'entity'));
   }
+  if (record.entities !== undefined) problems.push(...entitiesProblems(record.entities, record.entity, at));
   if (isDatabase(record.db) && !hasServer(record.db)) {
     if (record.dbPort !== undefined) problems.push(`${at}.dbPort: ${shown(record.dbPort)}, but a ${databaseLabel(record.db)} service has no database port`);
   } else if (record.db !== undefined) {
     check('dbPort', hostPort);
   }
+  return problems;
+}
+
+/**
+ * Problems of a service's `entities`: each a valid entity with its derived route path, the
+ * first one the service's `entity`, no two with one module, class, table or route.
+ */
+function entitiesProblems(entities: unknown, first: unknown, at: string): string[] {
+  if (!Array.isArray(entities)) return [`${at}.entities: must be a list, not ${typeName(entities)} (${shown(entities)})`];
+  if (entities.length === 0) return [`${at}.entities: must list at least the service's entity`];
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  Array.from(entities, (entity: unknown, index) => {
+    const where = `${at}.entities[${index}]`;
+    if (typeof entity !== 'object' || entity === null || Array.isArray(entity)) {
+      problems.push(`${where}: must be an object, not ${typeName(entity)} (${shown(entity)})`);
+      return;
+    }
+    const { name, routePath } = entity as Record<string, unknown>;
+    const nameProblem = name === undefined ? 'is missing' : text(entityNameProblem)(name);
+    if (nameProblem) {
+      problems.push(`${where}.name${name === undefined ? ' ' : ': '}${nameProblem}`);
+      return;
+    }
+    const context = entityContext(name as string);
+    const routeProblem = routePath === undefined ? 'is missing' : derived(context.routePath, 'name')(routePath);
+    if (routeProblem) problems.push(`${where}.routePath${routePath === undefined ? ' ' : ': '}${routeProblem}`);
+    if (index === 0 && name !== first) problems.push(`${where}.name: ${shown(name)} is not the service's entity ${shown(first)}, which comes first`);
+    for (const key of [`module ${context.module}`, `class ${context.className}`, `table ${context.plural}`]) {
+      const earlier = seen.get(key);
+      if (earlier !== undefined) problems.push(`${where}.name: ${shown(name)} and entities[${earlier}] both give the ${key}`);
+      else seen.set(key, index);
+    }
+  });
   return problems;
 }
 

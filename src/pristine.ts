@@ -19,7 +19,8 @@
 import path from 'node:path';
 import { projectContextOf, type ServiceRecord } from './context.js';
 import { MANIFEST_FILE } from './context.js';
-import { manifestAuth, type Manifest } from './manifest.js';
+import { manifestAuth, serviceEntities, type Manifest } from './manifest.js';
+import { planAddEntity, planFiles } from './commands/add-entity.js';
 import { DEFAULT_IDENTITY_SERVICE } from './auth.js';
 import type { CreateAnswers } from './options.js';
 import { renderProject } from './render/project.js';
@@ -77,6 +78,18 @@ export function renderPristine(manifest: Manifest, year: number, templates: Temp
   }));
   const context = projectContextOf(manifestAnswers(manifest), records, manifest.version, year);
   const plan = renderProject(context, manifest, templates);
+  // Each entity after a service's first was added by add-entity: grown here through the same
+  // plan, in the manifest's order, so its migration follows the generator's own chain.
+  let grown: Manifest = { ...manifest, services: manifest.services.map(({ entities: _added, ...service }) => service) };
+  for (const service of manifest.services) {
+    for (const entity of serviceEntities(service).slice(1)) {
+      const added = planAddEntity(planFiles(plan), grown, service.name, entity, templates);
+      if (added.conflicts.length > 0) throw new Error(`cannot render ${service.name}/${entity}: ${added.conflicts.join('; ')}`);
+      for (const [file, contents] of added.change.create) plan.set(file, contents);
+      for (const [file, { after }] of added.change.modify) if (file !== MANIFEST_FILE) plan.set(file, after);
+      grown = added.manifest;
+    }
+  }
   for (const file of [...plan.keys()]) if (isMachineLocal(file)) plan.delete(file);
   return plan;
 }

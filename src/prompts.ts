@@ -177,3 +177,8 @@ export async function askAddServiceQuestions(input: {
 export async function askApplyUpdate(summary: string): Promise<boolean> {
   return answered(await clack.confirm({ message: `${summary}. Apply?`, initialValue: true }), 'Cancelled: nothing was changed.');
 }
+
+/** Whether to go ahead with a change to the project (add-entity, before it writes). */
+export async function confirmChange(message: string): Promise<boolean> {
+  return answered(await clack.confirm({ message, initialValue: true }), NOTHING_CHANGED);
+}

@@ -29,17 +29,36 @@ export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'> 
 
 const servicePath = (service: Pick<ServiceContext, 'name'>): string => `services/${service.name}`;
 
-/** One service's files, with paths relative to the project root. */
-export function renderService(service: ServiceContext, templates: TemplateSet = packagedTemplates()): Plan {
-  const files = renderLayers(templates, serviceLayers(service), service, {
+/**
+ * A template of one entity (its path names the entity: `models/__entity__.py`,
+ * `api/v1/__plural__.py`, the migration creating its table): rendered once per entity of a
+ * service. Every other file of a service is the service's, whatever entities it has.
+ */
+export const isEntityTemplate = (outputPath: string): boolean => /__(entity|plural)__/.test(outputPath);
+
+function renderServiceFiles(service: ServiceContext, templates: TemplateSet, only?: (outputPath: string) => boolean): Plan {
+  const values = {
     entity: service.entity.module,
     plural: service.entity.plural,
     service: service.module,
-  });
+    revision: service.migration.revision,
+  };
   const plan: Plan = new Map();
-  mergeInto(plan, files, servicePath(service));
+  mergeInto(plan, renderLayers(templates, serviceLayers(service), service, values, only), servicePath(service));
   return plan;
 }
+
+/** One service's files, with paths relative to the project root. */
+export const renderService = (service: ServiceContext, templates: TemplateSet = packagedTemplates()): Plan =>
+  renderServiceFiles(service, templates);
+
+/**
+ * The files of the entity `service.entity` alone (see isEntityTemplate), as add-entity adds
+ * them to an existing service; the files that list every entity are edited instead
+ * (src/python-edits.ts).
+ */
+export const renderEntity = (service: ServiceContext, templates: TemplateSet = packagedTemplates()): Plan =>
+  renderServiceFiles(service, templates, isEntityTemplate);
 
 /** Every file of a new project, the manifest included. */
 export function renderProject(context: ProjectContext, manifest: Manifest, templates: TemplateSet = packagedTemplates()): Plan {

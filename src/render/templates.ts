@@ -162,16 +162,22 @@ export function fillPath(outputPath: string, values: Record<string, string>): st
   });
 }
 
-/** Render layers in order into one plan; a later layer's file replaces an earlier one's. */
+/**
+ * Render layers in order into one plan; a later layer's file replaces an earlier one's.
+ * `only` picks files by their output path, placeholders still in it (`models/__entity__.py`).
+ */
 export function renderLayers(
   templates: TemplateSet,
   layers: string[],
   context: object,
   pathValues: Record<string, string>,
+  only: (outputPath: string) => boolean = () => true,
 ): Plan {
   const plan: Plan = new Map();
   for (const layer of layers) {
-    for (const file of templates.layer(layer)) plan.set(fillPath(file.outputPath, pathValues), file.render(context));
+    for (const file of templates.layer(layer)) {
+      if (only(file.outputPath)) plan.set(fillPath(file.outputPath, pathValues), file.render(context));
+    }
   }
   return plan;
 }

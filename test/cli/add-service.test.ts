@@ -95,6 +95,7 @@ describe('add-service on a hand-edited project', () => {
     const manifest = JSON.parse(read('.layered-backend.json'));
     expect(manifest.services.at(-1)).toEqual({
       name: 'orders', module: 'orders', envPrefix: 'ORDERS_', entity: 'order', routePath: 'orders',
+      entities: [{ name: 'order', routePath: 'orders' }],
       framework: 'fastapi', db: 'postgres', port: 8002, dbPort: 5433,
     });
     expect(read('README.md')).toMatch(/^\| \[orders\]\(services\/orders\/README\.md\) \| `\/api\/v1\/orders` \| http:\/\/127\.0\.0\.1:8002 \| PostgreSQL \|$/m);

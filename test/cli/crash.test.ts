@@ -107,6 +107,50 @@ describe('add-service killed at every step', () => {
   });
 });
 
+describe('add-entity killed at every step', () => {
+  const base = path.join(work, 'entity-base');
+  let before: string;
+  let after: string;
+  const add = (cwd: string, extra: string[] = [], env: Record<string, string> = {}) =>
+    runCli(['add-entity', 'users', 'invoice', '--yes', '--no-git-check', ...extra], { cwd, env });
+
+  beforeAll(async () => {
+    const created = await runCli(['entity-base', '--services', 'users', '--yes', '--no-install', '--no-git'], { cwd: work });
+    expect(created.exitCode, created.all).toBe(0);
+    before = treeHash(base);
+    const reference = path.join(work, 'entity-reference');
+    fs.cpSync(base, reference, { recursive: true });
+    const added = await add(reference);
+    expect(added.exitCode, added.all).toBe(0);
+    after = treeHash(reference);
+    expect(after).not.toBe(before);
+  }, 60_000);
+
+  it('is recovered by the next run: exactly as before or exactly as after, and it says which', async () => {
+    const outcomes = await everyStep(async (step) => {
+      const project = path.join(work, `entity-${step}`);
+      fs.cpSync(base, project, { recursive: true });
+      const crashed = await add(project, [], crashAfter(step));
+      if (crashed.exitCode === 0) return SURVIVED;
+      expect(crashed.signal, crashed.all).toBe('SIGKILL');
+      const next = await add(project, ['--dry-run']);
+      expect(next.all).not.toMatch(/\n\s+at /);
+      expect(leftovers(project), `step ${step}`).toEqual([]);
+      const hash = treeHash(project);
+      expect([before, after], `step ${step}: ${next.all}`).toContain(hash);
+      if (hash === before) {
+        expect(next.exitCode).toBe(0);
+        return 'before';
+      }
+      expect(next.stderr).toMatch(/already has the entity "invoice"/);
+      return /Recovered an interrupted add-entity: finished it; the project is as after it\./.test(next.all) ? 'finished' : 'complete';
+    });
+    // Staged; journal written; 10 new files and 4 edited ones renamed; finished.
+    expect(outcomes.length).toBeGreaterThanOrEqual(14);
+    expect(outcomes).toEqual(['before', ...Array(outcomes.length - 2).fill('finished'), 'complete']);
+  }, 300_000);
+});
+
 describe('create killed at every step', () => {
   const create = (cwd: string, env: Record<string, string> = {}) =>
     runCli(['demo', '--services', 'users', '--yes', '--no-install', '--no-git'], { cwd, env });

@@ -100,6 +100,20 @@ const rows: Row[] = [
     field: 'services[1]',
     edit: (manifest) => (manifest.services[1] = value),
   })),
+  // Absent, the list of entities is read as the service's one entity (older manifests).
+  ...([
+    [null, 'services[1].entities'],
+    ['../../escape', 'services[1].entities'],
+    [[], 'services[1].entities'],
+    [[{ name: '../../escape', routePath: 'escape' }], 'services[1].entities[0].name'],
+    [[{ name: 'order', routePath: 'orders' }, { name: 'order', routePath: 'orders' }], 'services[1].entities[1].name'],
+  ] as Array<[unknown, string]>).map(
+    ([value, field]): Row => ({
+      label: `services[1].entities = ${JSON.stringify(value)}`,
+      field,
+      edit: (manifest) => (manifest.services[1].entities = value),
+    }),
+  ),
   {
     label: 'a SQLite service with a database port',
     field: 'services[0].dbPort',

@@ -276,6 +276,38 @@ describe('add-service keeps the base', () => {
   });
 });
 
+describe('add-entity keeps the base', () => {
+  const grown = path.join(work, 'entities');
+  let created: string;
+  beforeAll(async () => {
+    const run = await runCli(['entities', '--services', 'users,orders@postgres', '--yes', '--no-install'], { cwd: work, env: GIT_IDENTITY });
+    expect(run.exitCode, run.all).toBe(0);
+    created = await git(['rev-parse', REF], grown);
+    for (const [service, entity] of [['orders', 'invoice'], ['orders', 'order_item'], ['users', 'address']]) {
+      const added = await runCli(['add-entity', service!, entity!, '--yes', '--no-git-check'], { cwd: grown });
+      expect(added.exitCode, added.all).toBe(0);
+    }
+  }, 120_000);
+
+  it('records each added entity in a child base, exactly as written', async () => {
+    expect(await git(['rev-list', '--count', `${created}..${REF}`], grown)).toBe('3');
+    const inBase = (await git(['ls-tree', '-r', '--name-only', REF], grown)).split('\n');
+    const onDisk = listFiles(grown).filter((file) => path.posix.basename(file) !== '.env' && !file.startsWith('.git/'));
+    expect(inBase.filter((file) => !onDisk.includes(file))).toEqual([]);
+    expect(onDisk.filter((file) => !inBase.includes(file))).toEqual([]);
+    for (const file of inBase.filter((name) => /invoice|order_item|address|__init__\.py$|pyproject\.toml$|layered-backend\.json$/.test(name))) {
+      expect(await git(['show', `${REF}:${file}`], grown), file).toBe(read(file, grown).replace(/\n$/, ''));
+    }
+  });
+
+  it('so that update with the same version finds nothing to do', async () => {
+    await commitAll('entities', grown);
+    const run = await runCli(['update', '--yes'], { cwd: grown });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/Already up to date/);
+  });
+});
+
 describe('update killed at every step of its write', () => {
   const original = path.join(work, 'crashy');
   const treeHash = (dir: string) => listFiles(dir).map((file) => `${file}\n${read(file, dir)}`).join('\n');

@@ -80,6 +80,41 @@ describe('manifestProblems', () => {
   });
 });
 
+describe("a service's entities", () => {
+  const withEntities = (entities: unknown) => {
+    const manifest = generated();
+    manifest.services[1].entities = entities;
+    return manifest;
+  };
+  const entity = (name: string) => ({ name, routePath: entityContext(name).routePath });
+
+  it('reads a manifest without them (written before services had several) as valid', () => {
+    const manifest = generated();
+    delete manifest.services[1].entities;
+    expect(manifestProblems(manifest)).toEqual([]);
+  });
+
+  it('accepts the entities add-entity appends', () => {
+    expect(manifestProblems(withEntities([entity('order'), entity('invoice'), entity('order_item')]))).toEqual([]);
+  });
+
+  it.each([
+    ['not a list', { name: 'order' }, /^services\[1\]\.entities: must be a list/],
+    ['empty', [], /^services\[1\]\.entities: must list at least/],
+    ['a string item', ['order'], /^services\[1\]\.entities\[0\]: must be an object/],
+    ['an invalid name', [entity('order'), { name: '../x', routePath: '../x' }], /^services\[1\]\.entities\[1\]\.name: /],
+    ['a missing name', [entity('order'), { routePath: 'x' }], /^services\[1\]\.entities\[1\]\.name is missing/],
+    ['a route path that does not follow the name', [entity('order'), { name: 'invoice', routePath: 'bills' }], /^services\[1\]\.entities\[1\]\.routePath: /],
+    ['a first entity other than `entity`', [entity('invoice'), entity('order')], /^services\[1\]\.entities\[0\]\.name: "invoice" is not the service's entity/],
+    ['an entity twice', [entity('order'), entity('order')], /^services\[1\]\.entities\[1\]\.name: "order" and entities\[0\] both give the module order/],
+    ['two entities with one table', [entity('order'), entity('index'), entity('indice')], /both give the table indices/],
+    ['two entities with one class', [entity('order'), entity('item2'), entity('item_2')], /both give the class Item2/],
+  ])('refuses %s, naming the field', (_, entities, message) => {
+    const problems = manifestProblems(withEntities(entities));
+    expect(problems).toContainEqual(expect.stringMatching(message));
+  });
+});
+
 describe('manifestProblems over random values', () => {
   /** What the flags would accept for a field; a manifest value passes only if it does too. */
   const flagRule: Record<string, (value: unknown) => boolean> = {
@@ -106,7 +141,10 @@ describe('manifestProblems over random values', () => {
         if (typeof value === 'string' && field === 'services[1].name') {
           Object.assign(manifest.services[1], { module: toSnake(value), envPrefix: envPrefix(value) });
         }
-        if (typeof value === 'string' && field === 'services[1].entity') manifest.services[1].routePath = entityContext(value).routePath;
+        if (typeof value === 'string' && field === 'services[1].entity') {
+          manifest.services[1].routePath = entityContext(value).routePath;
+          manifest.services[1].entities = [{ name: value, routePath: entityContext(value).routePath }];
+        }
         const problems = manifestProblems(manifest);
         if (problems.length === 0) expect(flagRule[field]!(value)).toBe(true);
         else expect(problems.some((problem) => fieldPattern(field).test(problem) || / is also /.test(problem)), problems.join('; ')).toBe(true);

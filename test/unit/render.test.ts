@@ -36,13 +36,24 @@ describe('renderProject', () => {
     const manifest = JSON.parse(render().get('.layered-backend.json')!);
     expect(manifest).toMatchObject({ generator: 'create-layered-backend', version: '1.2.3', project: 'demo', framework: 'fastapi' });
     expect(manifest.services).toEqual([
-      { name: 'users', module: 'users', envPrefix: 'USERS_', entity: 'user', routePath: 'users', framework: 'fastapi', db: 'sqlite', port: 8001 },
+      {
+        name: 'users',
+        module: 'users',
+        envPrefix: 'USERS_',
+        entity: 'user',
+        routePath: 'users',
+        entities: [{ name: 'user', routePath: 'users' }],
+        framework: 'fastapi',
+        db: 'sqlite',
+        port: 8001,
+      },
       {
         name: 'payment-gateway',
         module: 'payment_gateway',
         envPrefix: 'PAYMENT_GATEWAY_',
         entity: 'payment_gateway',
         routePath: 'payment-gateways',
+        entities: [{ name: 'payment_gateway', routePath: 'payment-gateways' }],
         framework: 'fastapi',
         db: 'sqlite',
         port: 8002,
