@@ -12,8 +12,8 @@ one hook, `check_request`, which each controller sets:
 from typing import Any
 
 from litestar import Request
-from litestar.handlers import HTTPRouteHandler
 from litestar.exceptions import ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import ParameterKwarg
 from litestar.typing import FieldDefinition
 from shared_config import NOT_DECIMAL_INTEGER_MESSAGE, is_decimal_integer
