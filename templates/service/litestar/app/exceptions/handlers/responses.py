@@ -9,7 +9,6 @@ from shared_schemas import ProblemFields, problem_body
 from shared_utils import get_request_id
 
 
-
 def problem_response(
     request: Request[Any, Any, Any],
     *,
