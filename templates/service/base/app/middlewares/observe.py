@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from opentelemetry import trace
 from shared_config import REQUEST_ID_HEADER
 from shared_utils import request_id_from_headers, set_request_id
 
@@ -54,11 +55,15 @@ class ObserveMiddleware:
         set_request_id(request_id)
         id_header = (REQUEST_ID_RAW_HEADER, request_id.encode("latin-1"))
         status = 500  # what the client gets if the app fails before responding
+        # The request's span, for the access log. Noted as the response starts: Litestar
+        # traces inside this middleware, so the span is no longer current afterwards.
+        span = trace.get_current_span()
 
         async def send_observed(message: Message) -> None:
-            nonlocal status
+            nonlocal status, span
             if message["type"] == "http.response.start":
                 status = message["status"]
+                span = trace.get_current_span()
                 # Replaces an X-Request-ID the application may have set itself.
                 headers = [
                     header
@@ -75,7 +80,7 @@ class ObserveMiddleware:
             seconds = time.perf_counter() - started
             route = self.route_of(scope) or UNMATCHED_ROUTE
             self.metrics.observe(scope["method"], route, status, seconds)
-            log_access(scope["method"], scope["path"], status, seconds)
+            log_access(scope["method"], scope["path"], status, seconds, span)
 
     async def serve_metrics(self, scope: Scope, send: Send) -> None:
         body = self.metrics.exposition()
