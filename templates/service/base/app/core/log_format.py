@@ -39,11 +39,16 @@ class TraceContextFilter(logging.Filter):
         # was made; the writing thread has no current span.
         if hasattr(record, "trace_id"):
             return True
-        context = trace.get_current_span().get_span_context()
-        valid = context.is_valid
-        record.trace_id = trace.format_trace_id(context.trace_id) if valid else None
-        record.span_id = trace.format_span_id(context.span_id) if valid else None
+        set_trace_ids(record, trace.get_current_span())
         return True
+
+
+def set_trace_ids(record: logging.LogRecord, span: trace.Span) -> None:
+    """Marks `record` with the ids of `span` (None for a span that is not recorded)."""
+    context = span.get_span_context()
+    valid = context.is_valid
+    record.trace_id = trace.format_trace_id(context.trace_id) if valid else None
+    record.span_id = trace.format_span_id(context.span_id) if valid else None
 
 
 class Redactor:

@@ -62,12 +62,20 @@ class ServiceMetrics:
             registry=self.registry,
         )
         self.registry.register(DatabasePoolCollector(engine_of))
+        # The two series of each label set, looked up once: `labels()` takes a lock and
+        # checks its arguments on every call. The keys are bounded like the labels.
+        self.series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         method = method if method in KNOWN_METHODS else OTHER_METHOD
-        labels = (method, route, str(status))
-        self.requests.labels(*labels).inc()
-        self.duration.labels(*labels).observe(seconds)
+        key = (method, route, status)
+        series = self.series.get(key)
+        if series is None:
+            labels = (method, route, str(status))
+            series = self.requests.labels(*labels), self.duration.labels(*labels)
+            self.series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def exposition(self) -> bytes:
         return exposition(self.registry)

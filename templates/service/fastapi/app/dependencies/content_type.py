@@ -15,9 +15,12 @@ def is_json(content_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-async def require_json_body(request: Request) -> None:
+def require_json_body(request: Request) -> None:
+    """Called by each entity's service dependency (app.dependencies.services)."""
+    if request.method not in BODY_METHODS:
+        return
     content_type = request.headers.get("content-type")
-    if request.method in BODY_METHODS and content_type and not is_json(content_type):
+    if content_type and not is_json(content_type):
         raise HTTPException(
             status_code=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             detail="The request body must be JSON (Content-Type: application/json).",

@@ -5,14 +5,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from shared_config import REQUEST_ID_HEADER
 
 from app.core.settings import Settings
-from app.middlewares.access_log import AccessLogMiddleware
 from app.middlewares.body_limit import BodySizeLimitMiddleware
-from app.middlewares.request_id import RequestIdMiddleware
 
 
 def setup_middlewares(app: FastAPI, settings: Settings) -> None:
-    # The middleware added last runs first: the request id is set before anything logs,
-    # and a refused body is logged and answered with the request id and CORS headers.
+    # The middleware added last runs first. The request id, the access log and the
+    # metrics come from the outermost one (app.middlewares.observability), added after
+    # these: a refused body is logged and answered with the request id and CORS headers.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -22,5 +21,3 @@ def setup_middlewares(app: FastAPI, settings: Settings) -> None:
             allow_headers=["*"],
             expose_headers=[REQUEST_ID_HEADER],
         )
-    app.add_middleware(AccessLogMiddleware)
-    app.add_middleware(RequestIdMiddleware)

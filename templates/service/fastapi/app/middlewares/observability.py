@@ -1,4 +1,5 @@
-"""Metrics and traces of every request (see app.core.metrics and app.core.telemetry)."""
+"""Request ids, the access log, metrics and traces of every request (see
+app.middlewares.observe, app.core.metrics and app.core.telemetry)."""
 
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
@@ -6,7 +7,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 
 from app.core.metrics import ServiceMetrics
-from app.middlewares.metrics import METRICS_PATH, MetricsMiddleware, Scope
+from app.middlewares.observe import METRICS_PATH, ObserveMiddleware, Scope
 
 
 class RouteTemplates:
@@ -36,10 +37,10 @@ class RouteTemplates:
 
 
 def setup_observability(app: FastAPI, tracer_provider: TracerProvider | None) -> None:
-    """Call after every other middleware is added: the metrics middleware runs first."""
+    """Call after every other middleware is added: the observing middleware runs first."""
     metrics = ServiceMetrics(engine_of=lambda: getattr(app.state, "engine", None))
     app.state.metrics = metrics
-    app.add_middleware(MetricsMiddleware, metrics=metrics, route_of=RouteTemplates(app))
+    app.add_middleware(ObserveMiddleware, metrics=metrics, route_of=RouteTemplates(app))
     if tracer_provider is not None:
         # A server span per request, whose parent is the caller's (W3C traceparent); not
         # one more per ASGI message sent or received, which say little and cost much.

@@ -21,8 +21,10 @@ def is_json(content_type: str) -> bool:
 
 async def require_json_body(request: Request[Any, Any, Any]) -> None:
     """A `before_request` hook: runs before the body is read."""
+    if request.method not in BODY_METHODS:
+        return
     content_type = request.headers.get("content-type")
-    if request.method in BODY_METHODS and content_type and not is_json(content_type):
+    if content_type and not is_json(content_type):
         raise HTTPException(
             status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             detail="The request body must be JSON (Content-Type: application/json).",

@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.exceptions import ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import ParameterKwarg
 from litestar.typing import FieldDefinition
 from shared_config import NOT_DECIMAL_INTEGER_MESSAGE, is_decimal_integer
@@ -36,11 +37,28 @@ def sent_value(
     return "query", values[-1] if values else None
 
 
+def integer_parameters(handler: HTTPRouteHandler) -> list[tuple[str, FieldDefinition]]:
+    """The parameters of `handler` declared as integers, found once per route handler:
+    inspecting the types on every request would cost more than the checks themselves."""
+    found = _integer_parameters.get(handler)
+    if found is None:
+        found = [
+            (name, field)
+            for name, field in handler.parsed_fn_signature.parameters.items()
+            if field.is_subclass_of(int) and not field.is_subclass_of(bool)
+        ]
+        _integer_parameters[handler] = found
+    return found
+
+
+# Route handlers, a few per application, are kept for as long as the process runs (they
+# cannot be weakly referenced).
+_integer_parameters: dict[HTTPRouteHandler, list[tuple[str, FieldDefinition]]] = {}
+
+
 def not_decimal_errors(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
     errors = []
-    for name, field in request.route_handler.parsed_fn_signature.parameters.items():
-        if not field.is_subclass_of(int) or field.is_subclass_of(bool):
-            continue
+    for name, field in integer_parameters(request.route_handler):
         source, value = sent_value(request, name, field)
         if isinstance(value, str) and not is_decimal_integer(value):
             errors.append({"key": name, "source": source, "message": NOT_DECIMAL_INTEGER_MESSAGE})

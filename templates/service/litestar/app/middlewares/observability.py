@@ -1,4 +1,5 @@
-"""Metrics and traces of every request (see app.core.metrics and app.core.telemetry)."""
+"""Request ids, the access log, metrics and traces of every request (see
+app.middlewares.observe, app.core.metrics and app.core.telemetry)."""
 
 from litestar import Litestar
 from litestar.plugins import PluginProtocol
@@ -6,7 +7,7 @@ from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlu
 from opentelemetry.sdk.trace import TracerProvider
 
 from app.core.metrics import ServiceMetrics
-from app.middlewares.metrics import METRICS_PATH, MetricsMiddleware, Scope
+from app.middlewares.observe import METRICS_PATH, ObserveMiddleware, Scope
 
 
 def route_template(scope: Scope) -> str | None:
@@ -33,15 +34,15 @@ def telemetry_plugins(tracer_provider: TracerProvider | None) -> list[PluginProt
     return [OpenTelemetryPlugin(config)]
 
 
-def setup_metrics(app: Litestar) -> None:
-    """Count every request the application answers.
+def setup_observability(app: Litestar) -> None:
+    """Give every request the application answers its id, count it and log it.
 
-    Litestar's middlewares run around route handlers only; the metrics middleware wraps
-    the application's whole handler instead, so that it also sees the router's 404s.
+    Litestar's middlewares run around route handlers only; this middleware wraps the
+    application's whole handler instead, so that it also sees the router's 404s.
     """
     metrics = ServiceMetrics(engine_of=lambda: getattr(app.state, "engine", None))
     app.state.metrics = metrics
     # Litestar types the ASGI messages more narrowly than this plain middleware; they are
     # the same.
-    middleware = MetricsMiddleware(app.asgi_handler, metrics, route_template)  # type: ignore[arg-type]
+    middleware = ObserveMiddleware(app.asgi_handler, metrics, route_template)  # type: ignore[arg-type]
     app.asgi_handler = middleware  # type: ignore[assignment]

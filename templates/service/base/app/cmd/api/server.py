@@ -11,5 +11,5 @@ from app.core.settings import get_settings
 def serve(app: Callable[..., Any]) -> None:
     settings = get_settings()
     # log_config=None keeps the logging set up by create_app; the access log comes from
-    # AccessLogMiddleware, which also records the request id.
+    # app.middlewares.observe, which also records the request id.
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)

@@ -6,8 +6,7 @@ from typing import Any, Unpack
 from litestar import Request, Response
 from shared_config.constants import PROBLEM_MEDIA_TYPE
 from shared_schemas import ProblemFields, problem_body
-
-from app.middlewares.request_id import request_id_of
+from shared_utils import get_request_id
 
 
 def problem_response(
@@ -17,9 +16,8 @@ def problem_response(
     **fields: Unpack[ProblemFields],
 ) -> Response[Any]:
     return Response(
-        # The request id from the request itself: a 404 or 405 of the router is answered
-        # before any middleware has run.
-        problem_body(fields, request_id_of(request.scope)),
+        # Set by app.middlewares.observe, which runs around the router too.
+        problem_body(fields, get_request_id()),
         status_code=fields["status_code"],
         headers=headers,
         media_type=PROBLEM_MEDIA_TYPE,
