@@ -46,6 +46,39 @@ function lazyBuiltins(): Plugin {
   };
 }
 
+/**
+ * The yaml library (~115 kB of code, ~10 ms to load) is needed only to edit YAML files; new
+ * files are written by src/yaml-text.ts. Every `import ... from 'yaml'` of src/ gets this
+ * stand-in, whose getters require dist/yaml.js (the entry src/yaml-library.ts) on the first
+ * read of any name. esbuild reads a CommonJS module's names at each use (`import_yaml.parse`),
+ * so nothing is read before it is used. The getters are every name the library exports: none
+ * can be a silent undefined.
+ */
+const LAZY_YAML = 'lazy-yaml';
+const YAML_ENTRY = 'yaml-library';
+
+function lazyYaml(): Plugin {
+  return {
+    name: LAZY_YAML,
+    setup(build) {
+      build.onResolve({ filter: /^yaml$/ }, (args) => {
+        const fromSources = /[\\/]src[\\/]/.test(args.importer) && !args.importer.includes(YAML_ENTRY);
+        return fromSources ? { path: 'yaml', namespace: LAZY_YAML } : undefined;
+      });
+      build.onResolve({ filter: new RegExp(`^\\./${YAML_ENTRY}\\.js$`) }, (args) => (args.namespace === LAZY_YAML ? { path: args.path, external: true } : undefined));
+      build.onLoad({ filter: /.*/, namespace: LAZY_YAML }, async () => {
+        const names = Object.keys(await import('yaml')).filter((name) => name !== 'default');
+        const contents = [
+          'let library;',
+          `const load = () => (library ??= require('./${YAML_ENTRY}.js').default);`,
+          `module.exports = {${names.map((name) => `get ${name}() { return load().${name}; }`).join(', ')}};`,
+        ].join('\n');
+        return { contents, loader: 'js', resolveDir: '.' };
+      });
+    },
+  };
+}
+
 type TsupPlugin = NonNullable<Options['plugins']>[number];
 
 /**
@@ -80,13 +113,13 @@ function commonJsChunks(): TsupPlugin {
 }
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', [YAML_ENTRY]: `src/${YAML_ENTRY}.ts` },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
   // Every library is bundled: the published package has no runtime dependencies.
   noExternal: [/.*/],
-  esbuildPlugins: [lazyBuiltins()],
+  esbuildPlugins: [lazyBuiltins(), lazyYaml()],
   // Keep `node:` in imports (node 20 knows it), so that lazyBuiltins sees every builtin import.
   removeNodeProtocol: false,
   // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs).

@@ -74,8 +74,9 @@ describe('what a run loads', () => {
     // No subprocess: uv is looked up on PATH, not asked for its version.
     expect(loaded.builtins).not.toContain('child_process');
     expect(loaded.builtins).not.toContain(ESM_LOADER);
-    // yaml writes compose and the workflow; handlebars' runtime renders the templates.
-    expect(librariesIn(loaded.code).sort()).toEqual(['handlebars', 'yaml']);
+    // handlebars' runtime renders the templates; the YAML files are written without the yaml
+    // library (src/yaml-text.ts), which only the commands that edit YAML load.
+    expect(librariesIn(loaded.code).sort()).toEqual(['handlebars']);
     const templates = loaded.files.filter((file) => file.startsWith('templates/')).map((file) => path.basename(file, '.cjs'));
     expect(templates.sort()).toEqual(['partials', 'project', 'service-base', ...layers].sort());
   });
@@ -84,6 +85,7 @@ describe('what a run loads', () => {
     const loaded = await loadedBy(createArgs('written'));
     expect(loaded.builtins).not.toContain('child_process');
     expect(librariesIn(loaded.code)).not.toContain('execa');
+    expect(librariesIn(loaded.code)).not.toContain('yaml');
     expect(fs.readFileSync(path.join(work, 'written/services/users/pyproject.toml'), 'utf8')).toContain('name = ');
   });
 });
