@@ -122,11 +122,17 @@ export default defineConfig({
   esbuildPlugins: [lazyBuiltins(), lazyYaml()],
   // Keep `node:` in imports (node 20 knows it), so that lazyBuiltins sees every builtin import.
   removeNodeProtocol: false,
-  // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs).
-  onSuccess: 'node scripts/precompile-templates.mjs',
+  // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs), then
+  // the templates and the chunks the common paths never load are shipped with brotli
+  // (scripts/compress-dist.mjs).
+  onSuccess: 'node scripts/precompile-templates.mjs && node scripts/compress-dist.mjs',
   plugins: [commonJsChunks()],
   define: { __VERSION__: JSON.stringify(version) },
   minify: !process.env.NO_MINIFY,
+  // Function and class names survive minification (esbuild's __name), so that the stack trace
+  // of an unexpected error, which the CLI asks users to report, names our functions. ~12 kB of
+  // the package; the second pass (commonJsChunks) keeps them as they are.
+  keepNames: true,
   clean: true,
   // Code loaded with import() goes to chunks of its own, read only on the paths that use it.
   splitting: true,
