@@ -17,6 +17,8 @@ const LAZY_BUILTINS: Record<string, { esm?: string[]; cjs?: string[]; importers:
   // Our code: random bytes for secrets, lock and staging names; sha256 for the journal.
   'node:crypto': { esm: ['randomBytes', 'createHash'], importers: /[\\/]src[\\/]/ },
   'node:timers/promises': { esm: ['setTimeout'], importers: /[\\/]src[\\/]/ },
+  // templates.ts: createRequire, used only when running from the sources.
+  'node:module': { esm: ['createRequire'], importers: /[\\/]src[\\/]/ },
   // commander requires it for executable subcommands, which this CLI does not have.
   'node:child_process': { cjs: ['spawn'], importers: /[\\/]node_modules[\\/]commander[\\/]/ },
 };

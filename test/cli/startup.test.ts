@@ -89,6 +89,8 @@ describe('what a run loads', () => {
     // No subprocess: uv is looked up on PATH, not asked for its version.
     expect(loaded.builtins).not.toContain('child_process');
     expect(loaded.builtins).not.toContain(ESM_LOADER);
+    // The precompiled templates are loaded with the bundle's own require, not createRequire.
+    expect(loaded.builtins).not.toContain('module');
     // handlebars' runtime renders the templates; the YAML files are written without the yaml
     // library (src/yaml-text.ts), which only the commands that edit YAML load.
     expect(librariesIn(loaded.code).sort()).toEqual(['handlebars']);
