@@ -125,8 +125,7 @@ export default defineConfig({
   // Keep `node:` in imports (node 20 knows it), so that lazyBuiltins sees every builtin import.
   removeNodeProtocol: false,
   // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs), then
-  // the templates and the chunks the common paths never load are shipped with brotli
-  // (scripts/compress-dist.mjs).
+  // the chunks the common paths never load are shipped with brotli (scripts/compress-dist.mjs).
   onSuccess: 'node scripts/precompile-templates.mjs && node scripts/compress-dist.mjs',
   plugins: [commonJsChunks()],
   define: { __VERSION__: JSON.stringify(version) },
