@@ -17,6 +17,8 @@ const LAZY_BUILTINS: Record<string, { esm?: string[]; cjs?: string[]; importers:
   // Our code: random bytes for secrets, lock and staging names; sha256 for the journal.
   'node:crypto': { esm: ['randomBytes', 'createHash', 'generateKeyPairSync'], importers: /[\\/]src[\\/]/ },
   'node:timers/promises': { esm: ['setTimeout'], importers: /[\\/]src[\\/]/ },
+  // templates.ts: createRequire, used only when running from the sources.
+  'node:module': { esm: ['createRequire'], importers: /[\\/]src[\\/]/ },
   // commander requires it for executable subcommands, which this CLI does not have.
   'node:child_process': { cjs: ['spawn'], importers: /[\\/]node_modules[\\/]commander[\\/]/ },
 };
@@ -40,6 +42,39 @@ function lazyBuiltins(): Plugin {
         const contents = esm
           ? `${load}\n${esm.map((name) => `export const ${name} = (...args) => load().${name}(...args);`).join('\n')}`
           : `${load}\nmodule.exports = {${cjs!.map((name) => `get ${name}() { return load().${name}; }`).join(', ')}};`;
+        return { contents, loader: 'js', resolveDir: '.' };
+      });
+    },
+  };
+}
+
+/**
+ * The yaml library (~115 kB of code, ~10 ms to load) is needed only to edit YAML files; new
+ * files are written by src/yaml-text.ts. Every `import ... from 'yaml'` of src/ gets this
+ * stand-in, whose getters require dist/yaml.js (the entry src/yaml-library.ts) on the first
+ * read of any name. esbuild reads a CommonJS module's names at each use (`import_yaml.parse`),
+ * so nothing is read before it is used. The getters are every name the library exports: none
+ * can be a silent undefined.
+ */
+const LAZY_YAML = 'lazy-yaml';
+const YAML_ENTRY = 'yaml-library';
+
+function lazyYaml(): Plugin {
+  return {
+    name: LAZY_YAML,
+    setup(build) {
+      build.onResolve({ filter: /^yaml$/ }, (args) => {
+        const fromSources = /[\\/]src[\\/]/.test(args.importer) && !args.importer.includes(YAML_ENTRY);
+        return fromSources ? { path: 'yaml', namespace: LAZY_YAML } : undefined;
+      });
+      build.onResolve({ filter: new RegExp(`^\\./${YAML_ENTRY}\\.js$`) }, (args) => (args.namespace === LAZY_YAML ? { path: args.path, external: true } : undefined));
+      build.onLoad({ filter: /.*/, namespace: LAZY_YAML }, async () => {
+        const names = Object.keys(await import('yaml')).filter((name) => name !== 'default');
+        const contents = [
+          'let library;',
+          `const load = () => (library ??= require('./${YAML_ENTRY}.js').default);`,
+          `module.exports = {${names.map((name) => `get ${name}() { return load().${name}; }`).join(', ')}};`,
+        ].join('\n');
         return { contents, loader: 'js', resolveDir: '.' };
       });
     },
@@ -80,20 +115,25 @@ function commonJsChunks(): TsupPlugin {
 }
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', [YAML_ENTRY]: `src/${YAML_ENTRY}.ts` },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
   // Every library is bundled: the published package has no runtime dependencies.
   noExternal: [/.*/],
-  esbuildPlugins: [lazyBuiltins()],
+  esbuildPlugins: [lazyBuiltins(), lazyYaml()],
   // Keep `node:` in imports (node 20 knows it), so that lazyBuiltins sees every builtin import.
   removeNodeProtocol: false,
-  // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs).
-  onSuccess: 'node scripts/precompile-templates.mjs',
+  // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs), then
+  // the chunks the common paths never load are shipped with brotli (scripts/compress-dist.mjs).
+  onSuccess: 'node scripts/precompile-templates.mjs && node scripts/compress-dist.mjs',
   plugins: [commonJsChunks()],
   define: { __VERSION__: JSON.stringify(version) },
   minify: !process.env.NO_MINIFY,
+  // Function and class names survive minification (esbuild's __name), so that the stack trace
+  // of an unexpected error, which the CLI asks users to report, names our functions. ~12 kB of
+  // the package; the second pass (commonJsChunks) keeps them as they are.
+  keepNames: true,
   clean: true,
   // Code loaded with import() goes to chunks of its own, read only on the paths that use it.
   splitting: true,

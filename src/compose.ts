@@ -6,6 +6,7 @@
 import { Document, isScalar, isSeq, parse, Scalar, visit, YAMLMap, type Node } from 'yaml';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
 import { databaseEngine, type ServerContext } from './databases.js';
+import { yamlText } from './yaml-text.js';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 
@@ -169,13 +170,30 @@ const HEADER = (project: ProjectContext) => ` Every service of ${project.project
  started together (--scale) run them one at a time. Every service sends its traces to the
  ${OBSERVABILITY_SERVICE} container: Grafana on http://${PUBLISHED_HOST}:${GRAFANA_PORT} (see the README).`;
 
-/** The whole compose file of a new project. */
+/**
+ * The whole compose file of a new project: the same entries addComposeEntries adds to an
+ * existing file, written as plain data without the yaml library (src/yaml-text.ts), styled
+ * as `styled` styles the nodes it adds.
+ */
 export function renderCompose(project: ProjectContext): string {
-  const doc = new Document({ services: {}, volumes: {} });
-  doc.commentBefore = HEADER(project);
-  for (const service of project.services) addComposeEntries(doc, composeEntries(service));
-  addComposeEntries(doc, { services: [[OBSERVABILITY_SERVICE, observabilityService()]], volumes: [] });
-  return doc.toString({ lineWidth: 0, nullStr: '' });
+  const services: Record<string, ComposeService> = {};
+  const volumes: Record<string, null> = {};
+  const all = [...project.services.map((service) => composeEntries(service)), { services: [[OBSERVABILITY_SERVICE, observabilityService()]], volumes: [] } as ComposeEntries];
+  for (const entries of all) {
+    for (const [name, definition] of entries.services) if (!(name in services)) services[name] = definition;
+    for (const volume of entries.volumes) volumes[volume] = null;
+  }
+  return yamlText(
+    { services, volumes },
+    {
+      comment: HEADER(project),
+      nullStr: '',
+      // A blank line between services keeps a long file readable.
+      spaceBefore: (path, index) => index > 0 && path.length === 2 && path[0] === 'services',
+      flow: (path) => path[0] === 'services' && path.at(-1) === 'test',
+      doubleQuote: QUOTED_PORTS,
+    },
+  );
 }
 
 /**
@@ -203,6 +221,8 @@ export function addComposeEntries(doc: Document, entries: ComposeEntries): strin
   return clashes;
 }
 
+const QUOTED_PORTS = /^([\d.]+:)?\d+:\d+$/;
+
 /**
  * Compose-friendly styling: `"8001:8000"` quoted (YAML 1.1 readers take unquoted digits
  * with colons for base-60 numbers) and healthcheck commands on one line.
@@ -213,7 +233,7 @@ function styled<T extends Node>(node: T): T {
       if (isScalar(pair.key) && pair.key.value === 'test' && isSeq(pair.value)) pair.value.flow = true;
     },
     Scalar(_, scalar) {
-      if (typeof scalar.value === 'string' && /^([\d.]+:)?\d+:\d+$/.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+      if (typeof scalar.value === 'string' && QUOTED_PORTS.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
     },
   });
   return node;

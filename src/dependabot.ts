@@ -3,9 +3,10 @@
  * dependencies and Dockerfile, the root pyproject.toml and the workflow's actions.
  * `add-service` appends the new service's entries with a comment-preserving YAML edit.
  */
-import { Document, isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import type { EditResult } from './edits.js';
 import type { PackageManager } from './options.js';
+import { yamlText } from './yaml-text.js';
 
 export const DEPENDABOT_FILE = '.github/dependabot.yml';
 
@@ -51,9 +52,8 @@ const HEADER = ` Weekly pull requests updating dependencies: the Python dependen
 const STRINGIFY = { lineWidth: 0, nullStr: '' } as const;
 
 export function renderDependabot(project: { packageManager: PackageManager; services: ReadonlyArray<{ name: string }> }): string {
-  const doc = new Document(dependabotData(project.packageManager, project.services), { aliasDuplicateObjects: false });
-  doc.commentBefore = HEADER;
-  return doc.toString(STRINGIFY);
+  // Written without the yaml library (src/yaml-text.ts): a new project's file is plain data.
+  return yamlText(dependabotData(project.packageManager, project.services), { comment: HEADER, nullStr: STRINGIFY.nullStr });
 }
 
 /** Add a service's entries (those not already there) to the `updates` list, keeping the rest. */

@@ -1,6 +1,6 @@
 /**
- * Kubernetes manifests of a generated project (deploy/k8s/), built as data and rendered with
- * the yaml library, like the compose file (src/compose.ts). `create` writes them from these
+ * Kubernetes manifests of a generated project (deploy/k8s/), built as data and written with
+ * src/yaml-text.ts, like the compose file (src/compose.ts). `create` writes them from these
  * objects; `add-service` creates the new service's folder from them too, and edits the files
  * that list services (src/k8s-edits.ts), so that hand edits survive.
  *
@@ -12,11 +12,11 @@
  * `secrets/<name>/.env`, git-ignored (the root .gitignore ignores every `.env`); a committed
  * `.env.example` beside it shows the keys, with empty values.
  */
-import { Document } from 'yaml';
 import { CONTAINER_ENVIRONMENT } from './compose.js';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
 import { databaseEngine, databaseLabel, hasServer, serverEngineIds, type ServerContext } from './databases.js';
 import { toKebab } from './naming.js';
+import { yamlText as toYaml } from './yaml-text.js';
 
 export const K8S_DIR = 'deploy/k8s';
 export const K8S_BASE = `${K8S_DIR}/base`;
@@ -262,13 +262,10 @@ function serviceKustomization(service: ServiceContext): K8sObject {
   };
 }
 
-const yamlText = (value: unknown, comment?: string): string => {
-  // No anchors and aliases for objects used twice (the ports of two rules): plain YAML reads best.
-  const doc = new Document(value, { aliasDuplicateObjects: false });
-  if (comment) doc.commentBefore = comment;
-  return doc.toString({ lineWidth: 0 });
-};
-const yamlStream = (values: unknown[], comment?: string): string =>
+// Objects used twice (the ports of two rules) are written out each time, never as anchors and
+// aliases: plain YAML reads best.
+const yamlText = (value: object, comment?: string): string => toYaml(value, { comment });
+const yamlStream = (values: object[], comment?: string): string =>
   values.map((value, index) => yamlText(value, index === 0 ? comment : undefined)).join('---\n');
 
 /** The files of one service under deploy/k8s/base/<name>/. */
@@ -310,7 +307,7 @@ function baseServiceFiles(service: ServiceContext): Map<string, string> {
 }
 
 /** The database server of a service in the dev overlay: the compose image, one replica, a volume. */
-function devDatabase(service: ServiceContext, server: ServerContext): unknown[] {
+function devDatabase(service: ServiceContext, server: ServerContext): object[] {
   const name = databaseName(service);
   const selector = { [NAME_LABEL]: name };
   const spec = databaseEngine(service.db).server!;

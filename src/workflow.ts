@@ -5,11 +5,12 @@
  *
  * The workflow only calls `make` targets, so another CI system runs the same commands.
  */
-import { Document, isMap, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, type Node, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, type Node, type YAMLSeq } from 'yaml';
 import type { ServiceContext } from './context.js';
 import { databaseEngine, type Database, type ServerContext } from './databases.js';
 import type { EditResult } from './edits.js';
 import type { PackageManager } from './options.js';
+import { yamlText } from './yaml-text.js';
 
 export const WORKFLOW_FILE = '.github/workflows/ci.yml';
 
@@ -147,38 +148,28 @@ const HEADER = ` Lint and test every service, libs/ and the end-to-end tests; bu
 
 const STRINGIFY = { lineWidth: 0, nullStr: '' } as const;
 
-/** The whole workflow file of a new project. */
+/** `"5432:5432"` quoted: YAML 1.1 readers take unquoted digits with colons for base-60 numbers. */
+const PORTS = /^\d+:\d+$/;
+
+/** The whole workflow file of a new project (written without the yaml library: src/yaml-text.ts). */
 export function renderWorkflow(project: WorkflowInput): string {
-  const doc = new Document(workflowData(project), { aliasDuplicateObjects: false });
-  doc.commentBefore = HEADER;
-  spaceSections(doc);
-  quotePorts(doc.contents!);
-  return doc.toString(STRINGIFY);
+  return yamlText(workflowData(project), {
+    comment: HEADER,
+    nullStr: STRINGIFY.nullStr,
+    // A blank line before each top-level key and each job, for a readable file.
+    spaceBefore: (path, index) => index > 0 && (path.length === 1 || (path.length === 2 && path[0] === 'jobs')),
+    doubleQuote: PORTS,
+  });
 }
 
-/** `"5432:5432"` quoted: YAML 1.1 readers take unquoted digits with colons for base-60 numbers. */
+/** The same quoting, on a node added to an existing workflow. */
 function quotePorts<T extends Node>(node: T): T {
   visit(node, {
     Scalar(_, scalar) {
-      if (typeof scalar.value === 'string' && /^\d+:\d+$/.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+      if (typeof scalar.value === 'string' && PORTS.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
     },
   });
   return node;
-}
-
-/** A blank line before each top-level key and each job, for a readable file. */
-function spaceSections(doc: Document): void {
-  const root = doc.contents;
-  if (!isMap(root)) return;
-  root.items.forEach((pair, index) => {
-    if (index > 0 && pair.key instanceof Scalar) pair.key.spaceBefore = true;
-  });
-  const jobs = doc.get('jobs');
-  if (isMap(jobs)) {
-    jobs.items.forEach((pair, index) => {
-      if (index > 0 && pair.key instanceof Scalar) pair.key.spaceBefore = true;
-    });
-  }
 }
 
 /**

@@ -85,21 +85,30 @@ function lazySet(env: Environment, loadLayer: (name: string) => TemplateFile[], 
   };
 }
 
+/**
+ * The bundle's own `require` (its chunks are CommonJS): node:module, which createRequire needs,
+ * costs a run ~2 ms to load. From the sources (ES modules: tests, tsx) there is none.
+ */
+declare const require: NodeJS.Require | undefined;
+const requireFor = (file: string): NodeJS.Require => (typeof require === 'function' ? require : createRequire(file));
+
 /** Templates precompiled by the build, in `dist/templates/` beside the bundle. */
 export function precompiledTemplates(dir: string): TemplateSet {
-  const load = createRequire(path.join(dir, 'index.cjs'));
+  const requireModule = requireFor(path.join(dir, 'index.cjs'));
+  // Absolute paths: the bundle's require resolves relative ones from its chunk, not from `dir`.
+  const load = (file: string): unknown => requireModule(path.join(dir, file));
   type Spec = TemplateSpecification;
   const instantiate = (value: string | Spec): Render =>
     typeof value === 'string' ? () => value : (Handlebars.template(value) as Render);
   return lazySet(
     Handlebars,
     (name) =>
-      (load(`./${name.replace(/\//g, '-')}.cjs`) as Array<[string, string | Spec]>).map(([relative, value]) => ({
+      (load(`${name.replace(/\//g, '-')}.cjs`) as Array<[string, string | Spec]>).map(([relative, value]) => ({
         outputPath: outputPathOf(relative),
         render: instantiate(value),
       })),
     () => {
-      for (const [name, spec] of Object.entries(load('./partials.cjs') as Record<string, Spec>)) {
+      for (const [name, spec] of Object.entries(load('partials.cjs') as Record<string, Spec>)) {
         Handlebars.registerPartial(name, Handlebars.template(spec));
       }
     },

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binPath, repoRoot, tempDir } from '../helpers/cli.js';
@@ -35,7 +36,21 @@ async function loadedBy(args: string[]): Promise<Loaded> {
   expect(result.exitCode, result.stderr).toBe(0);
   const { builtins, files } = JSON.parse(fs.readFileSync(file, 'utf8')) as { builtins: string[]; files: string[] };
   const ours = files.filter((loaded) => loaded.startsWith(dist + path.sep)).map((loaded) => path.relative(dist, loaded).split(path.sep).join('/'));
-  return { builtins, files: ours, code: ours.map((loaded) => fs.readFileSync(path.join(dist, loaded), 'utf8')).join('\n') };
+  return { builtins, files: ours, code: ours.map(sourceOf).join('\n') };
+}
+
+/**
+ * The code of a file of dist/: a file shipped compressed (scripts/compress-dist.mjs) is a stub
+ * naming its blob, and what it loads is its code in that blob.
+ */
+function sourceOf(file: string): string {
+  const text = fs.readFileSync(path.join(dist, file), 'utf8');
+  const blob = /^require\("[./]*unpack\.js"\)\(module,"(\w+)"\);\n$/.exec(text)?.[1];
+  if (blob === undefined) return text;
+  const files = JSON.parse(zlib.brotliDecompressSync(fs.readFileSync(path.join(dist, `${blob}.br`))).toString()) as Record<string, string>;
+  const code = files[file];
+  if (code === undefined) throw new Error(`${file} is not in dist/${blob}.br`);
+  return code;
 }
 
 /** Strings that survive minification, one per library loaded only on the paths that use it. */
@@ -74,8 +89,11 @@ describe('what a run loads', () => {
     // No subprocess: uv is looked up on PATH, not asked for its version.
     expect(loaded.builtins).not.toContain('child_process');
     expect(loaded.builtins).not.toContain(ESM_LOADER);
-    // yaml writes compose and the workflow; handlebars' runtime renders the templates.
-    expect(librariesIn(loaded.code).sort()).toEqual(['handlebars', 'yaml']);
+    // The precompiled templates are loaded with the bundle's own require, not createRequire.
+    expect(loaded.builtins).not.toContain('module');
+    // handlebars' runtime renders the templates; the YAML files are written without the yaml
+    // library (src/yaml-text.ts), which only the commands that edit YAML load.
+    expect(librariesIn(loaded.code).sort()).toEqual(['handlebars']);
     const templates = loaded.files.filter((file) => file.startsWith('templates/')).map((file) => path.basename(file, '.cjs'));
     expect(templates.sort()).toEqual(['partials', 'project', 'service-base', ...layers].sort());
   });
@@ -84,6 +102,7 @@ describe('what a run loads', () => {
     const loaded = await loadedBy(createArgs('written'));
     expect(loaded.builtins).not.toContain('child_process');
     expect(librariesIn(loaded.code)).not.toContain('execa');
+    expect(librariesIn(loaded.code)).not.toContain('yaml');
     expect(fs.readFileSync(path.join(work, 'written/services/users/pyproject.toml'), 'utf8')).toContain('name = ');
   });
 });
