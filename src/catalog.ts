@@ -8,6 +8,7 @@
  * oldest release that has every API the generated code uses.
  */
 
+import { brokerSpec, type Broker } from './brokers.js';
 import { databaseEngine, type Database } from './databases.js';
 import { frameworkSpec, type Framework } from './frameworks.js';
 
@@ -92,12 +93,26 @@ const ROOT_DEV_DEPENDENCIES = [
   'prometheus-client>=0.21',
 ];
 
-export function pythonDependencies(framework: Framework, db: Database): PythonDependencies {
+/**
+ * FastStream: one typed API over RabbitMQ, NATS and Redis, with in-memory test brokers. Pinned
+ * exactly: before 1.0 its minor releases change the API (0.6 renamed the ack policies, 0.7
+ * the test brokers' module layout); 0.7.8 is the newest release and runs on Python 3.11.
+ */
+const FASTSTREAM_VERSION = '0.7.8';
+
+/** What a service exchanging events on `broker` adds: FastStream with the broker's client. */
+function brokerDependencies(broker: Broker): string[] {
+  const extra = brokerSpec(broker).faststreamExtra;
+  return extra === undefined ? [] : [`faststream[${extra}]==${FASTSTREAM_VERSION}`];
+}
+
+export function pythonDependencies(framework: Framework, db: Database, broker: Broker): PythonDependencies {
   return {
     dependencies: [
       ...COMMON_DEPENDENCIES,
       ...frameworkSpec(framework).dependencies,
       ...databaseEngine(db).dependencies,
+      ...brokerDependencies(broker),
       ...TELEMETRY_DEPENDENCIES,
       // The instrumentation of the framework's requests, pinned with the rest of the set.
       `${frameworkSpec(framework).instrumentation}==${OTEL_CONTRIB_VERSION}`,

@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import type { AddServiceFlags } from './commands/add-service.js';
 import type { CommandEnv } from './commands/create.js';
+import { BROKERS, DEFAULT_BROKER } from './brokers.js';
 import { DATABASES, DEFAULT_DATABASE, hasServer } from './databases.js';
 import { DEFAULT_FRAMEWORK, FRAMEWORKS } from './frameworks.js';
 import { PACKAGE_MANAGERS, PYTHON_VERSIONS, type CreateFlags } from './options.js';
@@ -38,6 +39,7 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .option('-s, --services <list>', 'services, comma-separated; name:entity names the entity (default: users,orders)')
     .addOption(new Option('--framework <name>', `HTTP framework (default: ${DEFAULT_FRAMEWORK})`).choices(FRAMEWORKS))
     .addOption(new Option('--db <name>', `database of every service (default: ${DEFAULT_DATABASE}${hasServer(DEFAULT_DATABASE) ? '' : ', embedded'})`).choices(DATABASES))
+    .addOption(new Option('--broker <name>', `message broker for events between the services (default: ${DEFAULT_BROKER})`).choices(BROKERS))
     .addOption(
       new Option('--package-manager <name>', 'Python package manager (default: uv when on PATH, else pip)').choices(PACKAGE_MANAGERS),
     )

@@ -3,6 +3,7 @@
  * free of logic: they print values and loop over services, nothing else.
  */
 import { randomBytes } from 'node:crypto';
+import { brokerContext, DEFAULT_BROKER, type Broker, type BrokerContext } from './brokers.js';
 import { databaseContext, newDatabaseSecrets, nextDatabasePort, type Database, type DatabaseContext, type DatabaseSecrets } from './databases.js';
 import type { Framework } from './frameworks.js';
 import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
@@ -65,6 +66,19 @@ export interface ServiceContext {
   packageManager: PackageManager;
   /** How the Dockerfile syncs the image's environment: `uv sync`, from the lock when there is one. */
   dockerSync: string;
+  /** The project's broker; undefined when its services exchange no events. */
+  broker: BrokerContext | undefined;
+  /**
+   * Steps of the lifespan an option adds after the database and the HTTP client (each a
+   * module of app/events/ with `open_<step>`/`close_<step>`, or the step itself for Litestar).
+   */
+  lifespanSteps: string[];
+  /** Fields an option adds to the service's Settings: `annotation` is the type and default. */
+  extraSettings: Array<{ name: string; annotation: string; comment: string }>;
+  /** Lines an option adds to the service's `.env` and `.env.example`. */
+  extraEnv: Array<{ name: string; value: string; comment: string }>;
+  /** import-linter `forbidden` contracts an option adds. */
+  importContracts: Array<{ name: string; sources: string[]; forbidden: string[] }>;
 }
 
 export interface ProjectContext {
@@ -139,6 +153,39 @@ interface ProjectSettings {
   projectName: string;
   pythonVersion: string;
   packageManager: PackageManager;
+  /** Absent in manifests written before brokers existed: none. */
+  broker?: Broker;
+}
+
+/** What a broker adds to a service's context: the messaging step, its settings, its env lines. */
+function brokerAdditions(broker: BrokerContext | undefined, envPrefix: string) {
+  if (!broker) return { broker, lifespanSteps: [], extraSettings: [], extraEnv: [], importContracts: [] };
+  return {
+    broker,
+    lifespanSteps: ['messaging'],
+    extraSettings: [
+      {
+        name: 'broker_url',
+        annotation: 'str | None = None',
+        comment: `The ${broker.label} broker of the events; unset (tests), events stay in the outbox.`,
+      },
+      {
+        name: 'events_namespace',
+        annotation: JSON.stringify(broker.namespace).replace(/^/, 'str = '),
+        comment: "Names the project's exchange, stream or keys on the broker.",
+      },
+    ],
+    extraEnv: [
+      { name: `${envPrefix}BROKER_URL`, value: broker.url, comment: `The ${broker.label} broker the services exchange events on` },
+    ],
+    importContracts: [
+      {
+        name: 'Only app.messaging talks to the broker',
+        sources: ['app.api', 'app.services', 'app.repository', 'app.models', 'app.schemas'],
+        forbidden: ['app.messaging', 'faststream'],
+      },
+    ],
+  };
 }
 
 /** A fresh secret per service: 32 random bytes, hex encoded. */
@@ -183,7 +230,7 @@ export function serviceContext(
     peers,
     peersJson: peersJson(peers, (peer) => peer.url),
     composePeersJson: peersJson(peers, (peer) => peer.composeUrl),
-    ...pythonDependencies(record.framework, record.db),
+    ...pythonDependencies(record.framework, record.db, project.broker ?? DEFAULT_BROKER),
     projectName: project.projectName,
     libsDistribution: libsDistribution(project.projectName),
     pythonVersion: project.pythonVersion,
@@ -191,6 +238,7 @@ export function serviceContext(
     // The image installs from the repository's uv.lock as it is; a pip project has none,
     // and uv resolves in the build.
     dockerSync: project.packageManager === 'uv' ? 'uv sync --frozen' : 'uv sync',
+    ...brokerAdditions(brokerContext(project.broker ?? DEFAULT_BROKER, toSnake(project.projectName)), prefix),
   };
 }
 
@@ -230,6 +278,7 @@ export function projectContext(
     projectName: answers.projectName,
     pythonVersion: answers.python,
     packageManager: answers.packageManager,
+    broker: answers.broker,
   };
   return {
     projectName: answers.projectName,

@@ -4,6 +4,7 @@
  * value typed at a prompt and the same value given as a flag meet the same rules.
  */
 import path from 'node:path';
+import { DEFAULT_BROKER, type Broker } from './brokers.js';
 import { UsageError } from './errors.js';
 import { DATABASES, DEFAULT_DATABASE, isDatabase, type Database } from './databases.js';
 import { DEFAULT_FRAMEWORK, type Framework } from './frameworks.js';
@@ -40,6 +41,8 @@ export interface CreateAnswers {
   services: ServiceAnswer[];
   framework: Framework;
   db: Database;
+  /** One broker per project, for the events between its services. */
+  broker: Broker;
   packageManager: PackageManager;
   python: string;
   install: boolean;
@@ -52,6 +55,7 @@ export interface CreateFlags {
   services?: string;
   framework?: Framework;
   db?: Database;
+  broker?: Broker;
   packageManager?: PackageManager;
   python?: string;
   install: boolean;
@@ -147,6 +151,7 @@ export function resolveFromFlags(
     services: orThrow(parseServices(flags.services ?? DEFAULT_SERVICES, db)),
     framework: flags.framework ?? DEFAULT_FRAMEWORK,
     db,
+    broker: flags.broker ?? DEFAULT_BROKER,
     packageManager: flags.packageManager ?? (env.uvAvailable ? 'uv' : 'pip'),
     python,
     install: flags.install,
@@ -170,6 +175,7 @@ export function reproduceCommand(answers: CreateAnswers): string {
     `--services ${services}`,
     `--framework ${answers.framework}`,
     `--db ${answers.db}`,
+    ...(answers.broker === DEFAULT_BROKER ? [] : [`--broker ${answers.broker}`]),
     `--package-manager ${answers.packageManager}`,
     `--python ${answers.python}`,
   ];

@@ -6,12 +6,14 @@
 import * as clack from '@clack/prompts';
 import { CancelledError } from './errors.js';
 import { DEFAULT_DIRECTORY, DEFAULT_SERVICES, parseServices, validateDirectory, type CreateFlags, type PackageManager } from './options.js';
+import { BROKERS, brokerSpec, DEFAULT_BROKER, type Broker } from './brokers.js';
 import { databaseEngine, DATABASES, DEFAULT_DATABASE, type Database } from './databases.js';
 import { DEFAULT_FRAMEWORK, FRAMEWORKS, frameworkSpec, type Framework } from './frameworks.js';
 import { defaultEntity, entityNameProblem } from './naming.js';
 import { INSTALL_HINTS, missingInstallTools, type ToolLookup } from './steps/tools.js';
 
 const databaseOptions = DATABASES.map((db) => ({ value: db, label: databaseEngine(db).label, hint: databaseEngine(db).hint }));
+const brokerOptions = BROKERS.map((broker) => ({ value: broker, label: brokerSpec(broker).label, hint: brokerSpec(broker).hint }));
 const frameworkOptions = FRAMEWORKS.map((framework) => ({ value: framework, label: frameworkSpec(framework).label, hint: frameworkSpec(framework).hint }));
 
 /**
@@ -112,6 +114,12 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
 
   if (!input.given.has('db') && !flags.services?.includes('@')) {
     flags.services = await askDatabases(flags.services ?? DEFAULT_SERVICES, (db) => (flags.db = db));
+  }
+
+  if (!input.given.has('broker')) {
+    flags.broker = answered(
+      await clack.select<Broker>({ message: 'Message broker for events between services?', initialValue: DEFAULT_BROKER, options: brokerOptions }),
+    );
   }
 
   if (!input.given.has('packageManager')) {

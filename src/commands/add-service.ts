@@ -20,6 +20,7 @@ import { recoverInterruptedApply } from '../journal.js';
 import { withProjectLock } from '../lock.js';
 import {
   findProjectRoot,
+  manifestBroker,
   manifestService,
   missingServiceFolders,
   projectWarnings,
@@ -161,6 +162,8 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
     projectName: manifest.project,
     pythonVersion: manifest.python,
     packageManager: manifest.packageManager,
+    // Every service of a project exchanges events on the project's one broker.
+    broker: manifestBroker(manifest),
   });
   const templates = packagedTemplates();
   const create = renderService(service, templates);

@@ -5,6 +5,7 @@ import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, renderCompose
 import type { ProjectContext, ServiceContext } from '../context.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
+import { brokerSpec, DEFAULT_BROKER } from '../brokers.js';
 import { databaseEngine } from '../databases.js';
 import { frameworkSpec } from '../frameworks.js';
 import { mergeInto, type Plan } from './plan.js';
@@ -14,12 +15,14 @@ import { packagedTemplates, renderLayers, type TemplateSet } from './templates.j
 
 /**
  * The layers a service is rendered from, in order: base, the framework's, the database
- * engine's (for an engine with a server: what every server shares, then its own overlay).
+ * engine's (for an engine with a server: what every server shares, then its own overlay),
+ * then the broker's (what every broker shares, then its own), when the project has one.
  */
-export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'>): string[] => [
+export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'> & { broker?: ServiceContext['broker'] }): string[] => [
   'service/base',
   ...frameworkSpec(service.framework).layers,
   ...databaseEngine(service.db).layers,
+  ...brokerSpec(service.broker?.id ?? DEFAULT_BROKER).layers,
 ];
 
 const servicePath = (service: Pick<ServiceContext, 'name'>): string => `services/${service.name}`;
