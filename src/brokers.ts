@@ -93,7 +93,7 @@ const BROKER_LIST = [
         // The -alpine variant has a shell and wget for the healthcheck; the plain image has neither.
         image: 'nats:2-alpine',
         command: ['-js', '-sd', '/data', '-m', '8222'],
-        healthcheck: ['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:8222/healthz?js-enabled-only=true'],
+        healthcheck: ['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:8222/healthz'],
         dataPath: '/data',
       },
       ci: { health: 'wget -q --spider http://127.0.0.1:8222/healthz', url: 'nats://127.0.0.1:4222' },

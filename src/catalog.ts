@@ -95,8 +95,7 @@ const ROOT_DEV_DEPENDENCIES = [
 
 /**
  * FastStream: one typed API over RabbitMQ, NATS and Redis, with in-memory test brokers. Pinned
- * exactly: before 1.0 its minor releases change the API (0.6 renamed the ack policies, 0.7
- * the test brokers' module layout); 0.7.8 is the newest release and runs on Python 3.11.
+ * exactly: before 1.0 a minor release may change its API. 0.7.8 runs on Python 3.11.
  */
 const FASTSTREAM_VERSION = '0.7.8';
 

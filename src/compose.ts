@@ -5,6 +5,7 @@
  */
 import { Document, isScalar, isSeq, parse, Scalar, visit, YAMLMap, type Node } from 'yaml';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
+import { BROKER_HOST, brokerSpec, type BrokerContext } from './brokers.js';
 import { databaseEngine, type ServerContext } from './databases.js';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
@@ -75,8 +76,15 @@ const prometheusLabels = (): Record<string, string> => ({
   'prometheus.io/path': '/metrics',
 });
 
+/** What a service waits for: its database container, the broker's; healthy. */
+function dependencies(service: ServiceContext): Record<string, { condition: string }> | undefined {
+  const hosts = [service.database.server?.host, service.broker ? BROKER_HOST : undefined].filter((host) => host !== undefined);
+  return hosts.length === 0 ? undefined : Object.fromEntries(hosts.map((host) => [host, { condition: 'service_healthy' }]));
+}
+
 function appService(service: ServiceContext, observability: boolean): ComposeService {
   const server = service.database.server;
+  const dependsOn = dependencies(service);
   return {
     build: {
       context: '.',
@@ -96,12 +104,12 @@ function appService(service: ServiceContext, observability: boolean): ComposeSer
       [`${service.envPrefix}PORT`]: String(CONTAINER_PORT),
       [`${service.envPrefix}DATABASE_URL`]: service.database.composeUrl,
       [`${service.envPrefix}PEERS`]: service.composePeersJson,
+      ...(service.broker ? { [`${service.envPrefix}BROKER_URL`]: service.broker.composeUrl } : {}),
       ...telemetryEnvironment(service, observability),
     },
     labels: prometheusLabels(),
-    ...(server
-      ? { depends_on: { [server.host]: { condition: 'service_healthy' } } }
-      : { volumes: [`${service.name}-data:/data`] }),
+    ...(dependsOn ? { depends_on: dependsOn } : {}),
+    ...(server ? {} : { volumes: [`${service.name}-data:/data`] }),
     healthcheck: { test: HTTP_HEALTHCHECK, interval: '10s', timeout: '3s', start_period: '15s', retries: 3 },
     restart: 'unless-stopped',
   };
@@ -139,6 +147,21 @@ export function composeEntries(service: ServiceContext, observability = true): C
   };
 }
 
+/** The broker container of the project: one for every service, with its data on a volume. */
+export function brokerEntries(broker: BrokerContext): ComposeEntries {
+  const server = brokerSpec(broker.id).server!;
+  const spec = server.compose;
+  const container: ComposeService = {
+    image: spec.image,
+    ...(spec.command ? { command: [...spec.command] } : {}),
+    ports: [published(server.port, server.port)],
+    volumes: [`${BROKER_HOST}-data:${spec.dataPath}`],
+    healthcheck: { test: [...spec.healthcheck], interval: '5s', timeout: '3s', retries: 20 },
+    restart: 'unless-stopped',
+  };
+  return { services: [[BROKER_HOST, container]], volumes: [`${BROKER_HOST}-data`] };
+}
+
 const HEADER = (project: ProjectContext) => ` Every service of ${project.projectName}, built from this repository (the build context is the
  root, so that libs/ is available) and started together:
    docker compose up --build --wait
@@ -158,6 +181,8 @@ export function renderCompose(project: ProjectContext): string {
   const doc = new Document({ services: {}, volumes: {} });
   doc.commentBefore = HEADER(project);
   for (const service of project.services) addComposeEntries(doc, composeEntries(service));
+  const broker = project.services[0]?.broker;
+  if (broker) addComposeEntries(doc, brokerEntries(broker));
   addComposeEntries(doc, { services: [[OBSERVABILITY_SERVICE, observabilityService()]], volumes: [] });
   return doc.toString({ lineWidth: 0, nullStr: '' });
 }
@@ -198,6 +223,8 @@ function styled<T extends Node>(node: T): T {
     },
     Scalar(_, scalar) {
       if (typeof scalar.value === 'string' && /^([\d.]+:)?\d+:\d+$/.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+      // `yes` and `on` are booleans to YAML 1.1 readers (redis-server --appendonly yes).
+      else if (typeof scalar.value === 'string' && /^(y|n|yes|no|on|off|true|false)$/i.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
     },
   });
   return node;

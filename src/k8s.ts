@@ -376,11 +376,15 @@ const devDatabaseFile = (service: ServiceContext): string => `databases/${databa
 function secretLines(service: ServiceContext, overlay: Overlay, example: boolean): string[] {
   const value = (real: string) => (example ? '' : real);
   const server = service.database.server;
+  // The broker's URL may hold a password: a secret. No overlay runs a broker; empty, the
+  // service keeps its events in the outbox until it is set.
+  const broker = service.broker ? [`${service.envPrefix}BROKER_URL=`] : [];
   // The container's secret key of docker-compose.yml (the root .env): both run the dev images.
-  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`];
+  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`, ...broker];
   return [
     `${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`,
     `${service.envPrefix}DATABASE_URL=${overlay === 'dev' ? value(devDatabaseUrl(service, server)) : ''}`,
+    ...broker,
   ];
 }
 

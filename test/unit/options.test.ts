@@ -39,6 +39,7 @@ describe('resolveFromFlags', () => {
       ],
       framework: 'fastapi',
       db: 'sqlite',
+      broker: 'none',
       packageManager: 'uv',
       python: '3.12',
       install: true,

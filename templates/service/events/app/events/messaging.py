@@ -21,8 +21,8 @@ class App(Protocol):
 async def open_messaging(app: App) -> None:
     state = app.state
     settings = state.settings
-    if settings.broker_url is None:
-        # Tests, or a service run on its own: events wait in the outbox.
+    if not settings.broker_url:
+        # Unset or empty (tests, a service run on its own): events wait in the outbox.
         logger.info("No broker_url: events stay in the outbox and none are received")
         state.messaging = None
         return
