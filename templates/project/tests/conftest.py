@@ -5,12 +5,17 @@ scripts/stack.py) on free ports with throwaway databases, and stop them afterwar
 A service on a database server gets a database created for the run on the server its own
 tests use; when that server cannot be reached the tests are skipped, saying how to start
 it (with REQUIRE_DB=1 they fail instead).
+In a project with a broker, the services exchange events on the broker of TEST_BROKER_URL,
+through a TCP proxy (tests/tcp_proxy.py) that tests/test_events.py cuts and restores, in a
+namespace of their own; without TEST_BROKER_URL their events stay in their outboxes.
 To test a stack that is already running instead (for example `docker compose up
 --wait`), set STACK_RUNNING=1: the services are then expected on the manifest's ports
 of STACK_HOST (default 127.0.0.1).
 """
 
 import os
+import urllib.parse
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -19,9 +24,11 @@ from typing import NoReturn
 import httpx
 import pytest
 from otlp_receiver import OtlpReceiver, running_receiver, telemetry_environment
-from stack import DatabaseUnavailable, Service, read_services, running_stack
+from stack import DatabaseUnavailable, Service, Stack, read_broker, read_services, running_stack
+from tcp_proxy import TcpProxy
 
 SERVICES = read_services()
+BROKER = read_broker()
 
 
 def skip_or_fail(message: str) -> NoReturn:
@@ -50,11 +57,39 @@ def otlp_receiver() -> Iterator[OtlpReceiver]:
 
 
 @pytest.fixture(scope="session")
-def urls(stack_dir: Path, otlp_receiver: OtlpReceiver) -> Iterator[dict[str, str]]:
-    """Service name -> base URL of every service, up and ready."""
+def broker_proxy() -> Iterator[TcpProxy | None]:
+    """The proxy to the test broker; None without a broker or without TEST_BROKER_URL."""
+    url = os.environ.get("TEST_BROKER_URL")
+    if BROKER == "none" or not url:
+        yield None
+        return
+    parts = urllib.parse.urlsplit(url)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 0)
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+
+
+def proxied(url: str, port: int) -> str:
+    """`url` with its host and port replaced by the proxy's (credentials kept)."""
+    parts = urllib.parse.urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    netloc = f"{credentials}@127.0.0.1:{port}" if credentials else f"127.0.0.1:{port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+# Names this run's exchange, stream or keys on the broker: runs never see each other's events.
+EVENTS_NAMESPACE = f"e2e_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def stack(
+    stack_dir: Path, otlp_receiver: OtlpReceiver, broker_proxy: TcpProxy | None
+) -> Iterator[Stack | None]:
+    """Every service, up and ready; None when STACK_RUNNING=1 (started elsewhere)."""
     if os.environ.get("STACK_RUNNING") == "1":
-        host = os.environ.get("STACK_HOST", "127.0.0.1")
-        yield {service.name: f"http://{host}:{service.port}" for service in SERVICES}
+        yield None
         return
     work_dir = stack_dir
     with ExitStack() as exit_stack:
@@ -62,13 +97,29 @@ def urls(stack_dir: Path, otlp_receiver: OtlpReceiver) -> Iterator[dict[str, str
         environment = exit_stack.enter_context(pytest.MonkeyPatch.context())
         for name, value in telemetry_environment(SERVICES, otlp_receiver.endpoint).items():
             environment.setenv(name, value)
+        if BROKER != "none":
+            url = os.environ.get("TEST_BROKER_URL", "")
+            for service in SERVICES:
+                # Empty without a test broker: the services keep their events in the outbox.
+                broker_url = proxied(url, broker_proxy.port) if broker_proxy and url else ""
+                environment.setenv(f"{service.env_prefix}BROKER_URL", broker_url)
+                environment.setenv(f"{service.env_prefix}EVENTS_NAMESPACE", EVENTS_NAMESPACE)
         try:
             stack = exit_stack.enter_context(
                 running_stack(SERVICES, isolated=True, work_dir=work_dir)
             )
         except DatabaseUnavailable as error:
             skip_or_fail(f"the end-to-end tests need a database for {error}")
-        yield stack.urls
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def urls(stack: Stack | None) -> dict[str, str]:
+    """Service name -> base URL of every service, up and ready."""
+    if stack is None:
+        host = os.environ.get("STACK_HOST", "127.0.0.1")
+        return {service.name: f"http://{host}:{service.port}" for service in SERVICES}
+    return stack.urls
 
 
 @pytest.fixture(scope="session")

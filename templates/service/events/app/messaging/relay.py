@@ -32,7 +32,7 @@ class OutboxRelay:
         *,
         batch_size: int = 100,
         poll_seconds: float = 0.5,
-        max_backoff_seconds: float = 30.0,
+        max_backoff_seconds: float = 10.0,
     ) -> None:
         self.session_factory = session_factory
         self.publish = publish

@@ -19,7 +19,7 @@ from app.messaging.subscriptions import subscriptions
 
 logger = logging.getLogger(__name__)
 
-MAX_CONNECT_BACKOFF_SECONDS = 30.0
+MAX_CONNECT_BACKOFF_SECONDS = 10.0
 
 
 def publisher(broker: broker_client.Broker, namespace: str) -> Publish:

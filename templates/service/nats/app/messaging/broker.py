@@ -26,7 +26,7 @@ LOCAL_URL = "nats://127.0.0.1:4222"
 
 
 def create_broker(url: str) -> NatsBroker:
-    return NatsBroker(url, logger=None)
+    return NatsBroker(url)
 
 
 def _stream(namespace: str) -> JStream:

@@ -33,7 +33,7 @@ LOCAL_URL = "amqp://guest:guest@127.0.0.1:5672/"
 def create_broker(url: str) -> RabbitBroker:
     # Publisher confirms are on (FastStream's default channel): a publish returns once the
     # broker has the message.
-    return RabbitBroker(url, logger=None)
+    return RabbitBroker(url)
 
 
 def _exchange(namespace: str) -> RabbitExchange:

@@ -24,7 +24,7 @@ LOCAL_URL = "redis://127.0.0.1:6379/0"
 
 
 def create_broker(url: str) -> RedisBroker:
-    return RedisBroker(url, logger=None, socket_timeout=TIMEOUT_SECONDS)
+    return RedisBroker(url, socket_timeout=TIMEOUT_SECONDS)
 
 
 def _stream(namespace: str, source: str) -> str:
