@@ -198,7 +198,7 @@ def test_events_survive_the_broker_going_away_and_coming_back(
 
         def unavailable() -> dict[str, Any] | None:
             answer = http.get(ready)
-            return answer.json() if answer.status_code == 503 else None  # type: ignore[no-any-return]
+            return answer.json() if answer.status_code == 503 else None
 
         report = eventually(unavailable, f"{PRODUCER.name} did not report the broker unavailable")
         assert report["checks"]["broker"] == "unavailable"
