@@ -27,8 +27,9 @@ const walk = (dir, base = dir) =>
       return entry.isDirectory() ? walk(full, base) : [path.relative(base, full).split(path.sep).join('/')];
     });
 
-/** Folders of templates/ that hold files directly or are named layers: project, service/<x>. */
-const layers = ['project', ...fs.readdirSync(path.join(templates, 'service')).sort().map((name) => `service/${name}`)];
+/** Folders of templates/ that hold files directly or are named layers: project, project-<x>, service/<x>. */
+const projectLayers = fs.readdirSync(templates).filter((name) => name.startsWith('project-')).sort();
+const layers = ['project', ...projectLayers, ...fs.readdirSync(path.join(templates, 'service')).sort().map((name) => `service/${name}`)];
 
 fs.mkdirSync(out, { recursive: true });
 const moduleName = (layer) => `${layer.replace(/\//g, '-')}.cjs`;

@@ -45,14 +45,18 @@ export interface BrokerSpec {
   hint: string;
   /** FastStream's extra for this broker (`faststream[rabbit]`); the catalog pins FastStream. */
   faststreamExtra?: string;
-  /** Template layers it adds after the database's, in order; later ones win. */
+  /** Template layers it adds to each service after the database's, in order; later ones win. */
   layers: readonly string[];
+  /** Template layers it adds to the project after `project` (the root end-to-end tests). */
+  projectLayers: readonly string[];
   /** Absent for `none`: no events, no container. */
   server?: BrokerServer;
 }
 
 /** What every broker shares: the outbox, the relay, the inbox and the messaging folder. */
 const EVENTS_LAYER = 'service/events';
+/** The end-to-end tests of the events, at the project's root. */
+const PROJECT_EVENTS_LAYER = 'project-events';
 
 const BROKER_LIST = [
   {
@@ -60,6 +64,7 @@ const BROKER_LIST = [
     label: 'None',
     hint: 'services call each other over HTTP only',
     layers: [],
+    projectLayers: [],
   },
   {
     id: 'rabbitmq',
@@ -67,6 +72,7 @@ const BROKER_LIST = [
     hint: 'a topic exchange, a durable queue per consumer',
     faststreamExtra: 'rabbit',
     layers: [EVENTS_LAYER, 'service/rabbitmq'],
+    projectLayers: [PROJECT_EVENTS_LAYER],
     server: {
       port: 5672,
       url: 'amqp://guest:guest@127.0.0.1:5672/',
@@ -85,6 +91,7 @@ const BROKER_LIST = [
     hint: 'JetStream: a stream, a durable consumer per service',
     faststreamExtra: 'nats',
     layers: [EVENTS_LAYER, 'service/nats'],
+    projectLayers: [PROJECT_EVENTS_LAYER],
     server: {
       port: 4222,
       url: 'nats://127.0.0.1:4222',
@@ -105,6 +112,7 @@ const BROKER_LIST = [
     hint: 'Streams with a consumer group per service',
     faststreamExtra: 'redis',
     layers: [EVENTS_LAYER, 'service/redis'],
+    projectLayers: [PROJECT_EVENTS_LAYER],
     server: {
       port: 6379,
       url: 'redis://127.0.0.1:6379/0',

@@ -41,7 +41,8 @@ export function renderService(service: ServiceContext, templates: TemplateSet = 
 
 /** Every file of a new project, the manifest included. */
 export function renderProject(context: ProjectContext, manifest: Manifest, templates: TemplateSet = packagedTemplates()): Plan {
-  const plan = renderLayers(templates, ['project'], context, { project: context.projectName });
+  const broker = context.services[0]?.broker?.id ?? DEFAULT_BROKER;
+  const plan = renderLayers(templates, ['project', ...brokerSpec(broker).projectLayers], context, { project: context.projectName });
   for (const service of context.services) mergeInto(plan, renderService(service, templates));
   mergeInto(
     plan,

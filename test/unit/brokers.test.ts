@@ -112,6 +112,10 @@ describe.each(BROKERS)('the broker %s, in every consumer', (broker: Broker) => {
     expect(steps.indexOf(`Start ${spec.label}`)).toBeLessThan(steps.indexOf('End-to-end tests'));
   });
 
+  it('has the end-to-end tests of the events only with a broker (no skipped tests without one)', () => {
+    expect(plan.has('tests/test_events.py')).toBe(server !== undefined);
+  });
+
   it('puts the broker URL in the Kubernetes secrets, never in the config map', () => {
     const secrets = [...plan].filter(([file]) => /deploy\/k8s\/overlays\/\w+\/secrets\/users\/\.env/.test(file));
     expect(secrets.length).toBeGreaterThan(0);
