@@ -31,6 +31,7 @@ async def open_messaging(app: App) -> None:
         settings.events_namespace,
         settings.service_name,
         state.session_factory,
+        peers=settings.peers,
     )
     await state.messaging.start()
 

@@ -8,6 +8,7 @@ the broker is down. `stop()` stops the relay after its current pass, then discon
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable
 
 from shared_schemas import CloudEvent
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +17,7 @@ from app.messaging import broker as broker_client
 from app.messaging.consumer import event_handler
 from app.messaging.relay import OutboxRelay, Publish
 from app.messaging.subscriptions import subscriptions
+from app.services.peer_events import PeerEventsService
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +41,16 @@ class Messaging:
         namespace: str,
         service_name: str,
         session_factory: async_sessionmaker[AsyncSession],
+        peers: Iterable[str] = (),
     ) -> None:
         self.namespace = namespace
         self.service_name = service_name
         self.broker = broker_client.create_broker(broker_url)
-        for source, on_event in subscriptions().items():
+        handlers = subscriptions()
+        # Every peer's events: with the peer's handler, or, for a peer added later (its name
+        # is in the `peers` setting), the one that records and logs them.
+        for source in sorted(set(handlers) | set(peers)):
+            on_event = handlers.get(source, PeerEventsService.on_new_peer_event)
             handler = event_handler(session_factory, on_event)
             broker_client.subscribe(self.broker, namespace, service_name, source, handler)
         self.relay = OutboxRelay(session_factory, publisher(self.broker, namespace), service_name)
