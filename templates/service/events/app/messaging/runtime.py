@@ -22,6 +22,8 @@ from app.services.peer_events import PeerEventsService
 logger = logging.getLogger(__name__)
 
 MAX_CONNECT_BACKOFF_SECONDS = 10.0
+# As the database's check: the container health check (2 s) gets a 503 rather than no answer.
+PING_TIMEOUT_SECONDS = 1.5
 
 
 def publisher(broker: broker_client.Broker, namespace: str) -> Publish:
@@ -85,8 +87,11 @@ class Messaging:
     async def broker_problem(self) -> str | None:
         """None when the broker answers; otherwise what is wrong, in a few words."""
         try:
-            if await broker_client.ping(self.broker):
-                return None
+            async with asyncio.timeout(PING_TIMEOUT_SECONDS):
+                if await broker_client.ping(self.broker):
+                    return None
+        except TimeoutError:
+            return f"no answer within {PING_TIMEOUT_SECONDS} s"
         except Exception as error:
             return type(error).__name__
         return "no answer"
