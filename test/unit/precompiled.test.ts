@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectContext, serviceRecords } from '../../src/context.js';
 import { buildManifest } from '../../src/manifest.js';
+import { BROKERS } from '../../src/brokers.js';
 import { FRAMEWORKS } from '../../src/frameworks.js';
 import { resolveFromFlags } from '../../src/options.js';
 import { renderProject } from '../../src/render/project.js';
@@ -17,13 +18,15 @@ const dist = path.resolve(import.meta.dirname, '../../dist/templates');
 describe('precompiled templates', () => {
   it('exist after the build, one module per layer and the partials', () => {
     const layers = fs.readdirSync(path.join(templatesRoot(), 'service')).map((name) => `service-${name}.cjs`);
-    expect(fs.readdirSync(dist).sort()).toEqual(['partials.cjs', 'project.cjs', ...layers].sort());
+    const projectLayers = fs.readdirSync(templatesRoot()).filter((name) => name.startsWith('project-')).map((name) => `${name}.cjs`);
+    expect(projectLayers.length).toBeGreaterThan(0);
+    expect(fs.readdirSync(dist).sort()).toEqual(['partials.cjs', 'project.cjs', ...projectLayers, ...layers].sort());
   });
 
-  it.each(FRAMEWORKS)('render every file of a %s project on every database exactly as the sources do', (framework) => {
+  it.each(FRAMEWORKS.flatMap((framework) => BROKERS.map((broker) => [framework, broker] as const)))('render every file of a %s project on every database, broker %s, exactly as the sources do', (framework, broker) => {
     const answers = resolveFromFlags(
       'demo',
-      { services: 'users,orders@postgres,catalog:product@mysql', framework, install: true, test: true, git: true },
+      { services: 'users,orders@postgres,catalog:product@mysql', framework, broker, install: true, test: true, git: true },
       { cwd: '/tmp', uvAvailable: true },
     );
     const context = projectContext(answers, '1.2.3');
