@@ -6,7 +6,7 @@ consumer per peer, filtered on `<namespace>.events.<peer>.>`, which remembers wh
 while the consumer service is down.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any
 
@@ -78,3 +78,13 @@ async def ping(broker: NatsBroker) -> bool:
 def in_memory(broker: NatsBroker) -> AbstractAsyncContextManager[NatsBroker]:
     """The broker with no server: what it publishes goes to its own subscribers (tests)."""
     return TestNatsBroker(broker)
+
+
+async def forget(url: str, namespace: str, services: Sequence[str]) -> None:
+    """Delete the stream of `namespace`, its consumers with it (the end-to-end tests' cleanup)."""
+    broker = create_broker(url)
+    await broker.start()
+    try:
+        await broker.config.connection_state.stream.delete_stream(_stream(namespace).name)
+    finally:
+        await broker.stop()

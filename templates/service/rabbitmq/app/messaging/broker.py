@@ -5,7 +5,7 @@ Every service publishes to the project's exchange `<namespace>.events` with the 
 which keeps the peer's events while the consumer is down.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any
 
@@ -81,3 +81,19 @@ async def ping(broker: RabbitBroker) -> bool:
 def in_memory(broker: RabbitBroker) -> AbstractAsyncContextManager[RabbitBroker]:
     """The broker with no server: what it publishes goes to its own subscribers (tests)."""
     return TestRabbitBroker(broker)
+
+
+async def forget(url: str, namespace: str, services: Sequence[str]) -> None:
+    """Delete the exchange and queues of `namespace` (the end-to-end tests' cleanup)."""
+    broker = create_broker(url)
+    await broker.start()
+    try:
+        for consumer in services:
+            for source in services:
+                if source != consumer:
+                    name = f"{namespace}.{consumer}.from.{source}"
+                    queue = await broker.declare_queue(RabbitQueue(name, durable=True))
+                    await queue.delete(if_unused=False, if_empty=False)
+        await (await broker.declare_exchange(_exchange(namespace))).delete(if_unused=False)
+    finally:
+        await broker.stop()

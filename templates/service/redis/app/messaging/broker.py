@@ -5,10 +5,11 @@ consumer reads each peer's stream in its own consumer group, which remembers wha
 read while the consumer service is down.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any
 
+import redis.asyncio as redis
 from faststream import AckPolicy, Context
 from faststream.message import StreamMessage
 from faststream.redis import RedisBroker, StreamSub, TestRedisBroker
@@ -74,3 +75,14 @@ async def ping(broker: RedisBroker) -> bool:
 def in_memory(broker: RedisBroker) -> AbstractAsyncContextManager[RedisBroker]:
     """The broker with no server: what it publishes goes to its own subscribers (tests)."""
     return TestRedisBroker(broker)
+
+
+async def forget(url: str, namespace: str, services: Sequence[str]) -> None:
+    """Delete the streams of `namespace`, their groups with them (the end-to-end tests'
+    cleanup)."""
+    client = redis.from_url(url)
+    try:
+        for source in services:
+            await client.delete(_stream(namespace, source))
+    finally:
+        await client.aclose()
