@@ -57,9 +57,10 @@ def subscribe(
         _stream(namespace, source),
         group=consumer,
         consumer=f"{consumer}-1",
-        # A group created now reads the stream from its start: events sent before this
-        # service first ran are not skipped.
-        last_id="0",
+        # The group is created at the stream's end on the consumer's first start (as a
+        # RabbitMQ queue is): from then on it keeps every event, while the consumer is down
+        # too. (Reading from "0" instead would only ever return the consumer's pending ones
+        # once the group exists.)
     )
 
     # On an error (the database down) the message stays pending in the group.
