@@ -12,7 +12,7 @@ import os
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import httpx
@@ -111,16 +111,6 @@ asyncio.run(main())
 """
 
 
-FORGET = """
-import asyncio, sys
-from app.core.settings import get_settings
-from app.messaging import broker as client
-
-settings = get_settings()
-asyncio.run(client.forget(settings.broker_url, settings.events_namespace, sys.argv[1:]))
-"""
-
-
 def run_in(service: Service, stack: Stack, code: str, *args: str, stdin: bytes = b"") -> str:
     """Run `code` with the service's Python, in its folder, with its environment."""
     result = subprocess.run(
@@ -171,14 +161,6 @@ def wait_received(stack: Stack, name: str) -> list[dict[str, Any]]:
     rows = wait_for_rows(CONSUMER, stack, "inbox", name)
     assert rows, f"{CONSUMER.name} did not receive {name} within {DELIVERY_TIMEOUT_SECONDS} s"
     return rows
-
-
-@pytest.fixture(scope="module", autouse=True)
-def forget_the_namespace(stack: Stack | None, broker_proxy: TcpProxy | None) -> Iterator[None]:
-    """Leave nothing of this run on the broker: its exchange, queues, stream or keys."""
-    yield
-    if BROKER != "none" and len(SERVICES) > 1 and stack is not None and broker_proxy is not None:
-        run_in(PRODUCER, stack, FORGET, *(service.name for service in SERVICES))
 
 
 def test_a_created_item_lands_in_the_peers_inbox(

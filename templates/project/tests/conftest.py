@@ -14,6 +14,7 @@ of STACK_HOST (default 127.0.0.1).
 """
 
 import os
+import subprocess
 import urllib.parse
 import uuid
 from collections.abc import Iterator
@@ -79,6 +80,31 @@ def proxied(url: str, port: int) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
+# Run with a service's Python: deletes this run's exchange and queues, stream or keys.
+FORGET = """
+import asyncio, sys
+from app.core.settings import get_settings
+from app.messaging import broker as client
+
+settings = get_settings()
+asyncio.run(client.forget(settings.broker_url, settings.events_namespace, sys.argv[1:]))
+"""
+
+
+def forget_events(stack: Stack) -> None:
+    """Leave nothing of this run on the broker (once the services are stopped: running, they
+    would declare again what is deleted)."""
+    service = SERVICES[0]
+    subprocess.run(
+        [str(service.python), "-c", FORGET, *(other.name for other in SERVICES)],
+        cwd=service.directory,
+        env=stack.environments[service.name],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
 # Names this run's exchange, stream or keys on the broker: runs never see each other's events.
 EVENTS_NAMESPACE = f"e2e_{uuid.uuid4().hex[:12]}"
 
@@ -111,6 +137,9 @@ def stack(
         except DatabaseUnavailable as error:
             skip_or_fail(f"the end-to-end tests need a database for {error}")
         yield stack
+        exit_stack.close()
+        if broker_proxy is not None:
+            forget_events(stack)
 
 
 @pytest.fixture(scope="session")
