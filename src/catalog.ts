@@ -8,6 +8,7 @@
  * oldest release that has every API the generated code uses.
  */
 
+import { brokerSpec, type Broker } from './brokers.js';
 import { databaseEngine, type Database } from './databases.js';
 import { frameworkSpec, type Framework } from './frameworks.js';
 
@@ -101,14 +102,27 @@ const ROOT_DEV_DEPENDENCIES = [
   'prometheus-client>=0.21',
 ];
 
+/**
+ * FastStream: one typed API over RabbitMQ, NATS and Redis, with in-memory test brokers. Pinned
+ * exactly: before 1.0 a minor release may change its API. 0.7.8 runs on Python 3.11.
+ */
+const FASTSTREAM_VERSION = '0.7.8';
+
+/** What a service exchanging events on `broker` adds: FastStream with the broker's client. */
+function brokerDependencies(broker: Broker): string[] {
+  const extra = brokerSpec(broker).faststreamExtra;
+  return extra === undefined ? [] : [`faststream[${extra}]==${FASTSTREAM_VERSION}`];
+}
+
 /** `extra`: what other choices of the project add (src/auth.ts). */
-export function pythonDependencies(framework: Framework, db: Database, extra: readonly string[] = []): PythonDependencies {
+export function pythonDependencies(framework: Framework, db: Database, broker: Broker, extra: readonly string[] = []): PythonDependencies {
   return {
     dependencies: [
       ...COMMON_DEPENDENCIES,
       ...extra.filter((dependency) => !COMMON_DEPENDENCIES.includes(dependency)),
       ...frameworkSpec(framework).dependencies,
       ...databaseEngine(db).dependencies,
+      ...brokerDependencies(broker),
       ...TELEMETRY_DEPENDENCIES,
       // The instrumentation of the framework's requests, pinned with the rest of the set.
       `${frameworkSpec(framework).instrumentation}==${OTEL_CONTRIB_VERSION}`,

@@ -7,6 +7,7 @@ import type { AddEntityFlags } from './commands/add-entity.js';
 import type { AddServiceFlags } from './commands/add-service.js';
 import type { CommandEnv } from './commands/create.js';
 import type { UpdateFlags } from './commands/update.js';
+import { BROKERS, DEFAULT_BROKER } from './brokers.js';
 import { DATABASES, DEFAULT_DATABASE, hasServer } from './databases.js';
 import { DEFAULT_FRAMEWORK, FRAMEWORKS } from './frameworks.js';
 import { AUTHS, DEFAULT_AUTH, DEFAULT_IDENTITY_SERVICE } from './auth.js';
@@ -61,6 +62,7 @@ export function buildProgram(version: string, makeEnv: (flags: { yes?: boolean }
     .addOption(new Option('--db <name>', `database of every service (default: ${DEFAULT_DATABASE}${hasServer(DEFAULT_DATABASE) ? '' : ', embedded'})`).choices(DATABASES))
     .addOption(new Option('--auth <name>', `authentication of the services (default: ${DEFAULT_AUTH})`).choices(AUTHS))
     .option('--identity-service <name>', `with --auth, the service that issues tokens (default: ${DEFAULT_IDENTITY_SERVICE})`)
+    .addOption(new Option('--broker <name>', `message broker for events between the services (default: ${DEFAULT_BROKER})`).choices(BROKERS))
     .addOption(
       new Option('--package-manager <name>', 'Python package manager (default: uv when on PATH, else pip)').choices(PACKAGE_MANAGERS),
     )

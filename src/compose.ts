@@ -5,6 +5,7 @@
  */
 import { Document, isScalar, isSeq, parse, Scalar, visit, YAMLMap, type Node } from 'yaml';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
+import { BROKER_HOST, brokerSpec, type BrokerContext } from './brokers.js';
 import { databaseEngine, type ServerContext } from './databases.js';
 import { yamlText } from './yaml-text.js';
 
@@ -83,10 +84,11 @@ const issuesTokens = (service: ServiceContext): boolean => service.token.signing
 const signingKeysEnvironment = (service: ServiceContext): Record<string, string> =>
   issuesTokens(service) ? { [`${service.envPrefix}SIGNING_KEYS`]: fromRootEnv(service.token.containerSigningKeysVariable) } : {};
 
-/** What a service waits for: its database server, and the identity service when there is one. */
+/** What a service waits for, healthy: its database server, the broker, and the identity service. */
 function dependsOn(service: ServiceContext): { depends_on?: Record<string, { condition: string }> } {
   const needs = [
     ...(service.database.server ? [service.database.server.host] : []),
+    ...(service.broker ? [BROKER_HOST] : []),
     ...(service.token.identityService !== '' && !issuesTokens(service) ? [service.token.identityService] : []),
   ];
   return needs.length === 0 ? {} : { depends_on: Object.fromEntries(needs.map((name) => [name, { condition: 'service_healthy' }])) };
@@ -113,6 +115,7 @@ function appService(service: ServiceContext, observability: boolean): ComposeSer
       [`${service.envPrefix}PORT`]: String(CONTAINER_PORT),
       [`${service.envPrefix}DATABASE_URL`]: service.database.composeUrl,
       [`${service.envPrefix}PEERS`]: service.composePeersJson,
+      ...(service.broker ? { [`${service.envPrefix}BROKER_URL`]: service.broker.composeUrl } : {}),
       ...telemetryEnvironment(service, observability),
       ...signingKeysEnvironment(service),
     },
@@ -156,6 +159,21 @@ export function composeEntries(service: ServiceContext, observability = true): C
   };
 }
 
+/** The broker container of the project: one for every service, with its data on a volume. */
+export function brokerEntries(broker: BrokerContext): ComposeEntries {
+  const server = brokerSpec(broker.id).server!;
+  const spec = server.compose;
+  const container: ComposeService = {
+    image: spec.image,
+    ...(spec.command ? { command: [...spec.command] } : {}),
+    ports: [published(server.port, server.port)],
+    volumes: [`${BROKER_HOST}-data:${spec.dataPath}`],
+    healthcheck: { test: [...spec.healthcheck], interval: '5s', timeout: '3s', retries: 20 },
+    restart: 'unless-stopped',
+  };
+  return { services: [[BROKER_HOST, container]], volumes: [`${BROKER_HOST}-data`] };
+}
+
 const HEADER = (project: ProjectContext) => ` Every service of ${project.projectName}, built from this repository (the build context is the
  root, so that libs/ is available) and started together:
    docker compose up --build --wait
@@ -178,7 +196,12 @@ const HEADER = (project: ProjectContext) => ` Every service of ${project.project
 export function renderCompose(project: ProjectContext): string {
   const services: Record<string, ComposeService> = {};
   const volumes: Record<string, null> = {};
-  const all = [...project.services.map((service) => composeEntries(service)), { services: [[OBSERVABILITY_SERVICE, observabilityService()]], volumes: [] } as ComposeEntries];
+  const broker = project.services[0]?.broker;
+  const all = [
+    ...project.services.map((service) => composeEntries(service)),
+    ...(broker ? [brokerEntries(broker)] : []),
+    { services: [[OBSERVABILITY_SERVICE, observabilityService()]], volumes: [] } as ComposeEntries,
+  ];
   for (const entries of all) {
     for (const [name, definition] of entries.services) if (!(name in services)) services[name] = definition;
     for (const volume of entries.volumes) volumes[volume] = null;
@@ -191,7 +214,7 @@ export function renderCompose(project: ProjectContext): string {
       // A blank line between services keeps a long file readable.
       spaceBefore: (path, index) => index > 0 && path.length === 2 && path[0] === 'services',
       flow: (path) => path[0] === 'services' && path.at(-1) === 'test',
-      doubleQuote: QUOTED_PORTS,
+      doubleQuote: DOUBLE_QUOTED,
     },
   );
 }
@@ -221,7 +244,9 @@ export function addComposeEntries(doc: Document, entries: ComposeEntries): strin
   return clashes;
 }
 
-const QUOTED_PORTS = /^([\d.]+:)?\d+:\d+$/;
+// Ports (`"5432:5432"`, which YAML 1.1 reads as a number), and the words YAML 1.1 readers
+// take for booleans (redis-server --appendonly yes).
+const DOUBLE_QUOTED = /^([\d.]+:)?\d+:\d+$|^(y|n|yes|no|on|off|true|false)$/i;
 
 /**
  * Compose-friendly styling: `"8001:8000"` quoted (YAML 1.1 readers take unquoted digits
@@ -233,7 +258,7 @@ function styled<T extends Node>(node: T): T {
       if (isScalar(pair.key) && pair.key.value === 'test' && isSeq(pair.value)) pair.value.flow = true;
     },
     Scalar(_, scalar) {
-      if (typeof scalar.value === 'string' && QUOTED_PORTS.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+      if (typeof scalar.value === 'string' && DOUBLE_QUOTED.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
     },
   });
   return node;

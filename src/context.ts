@@ -3,6 +3,7 @@
  * free of logic: they print values and loop over services, nothing else.
  */
 import { randomBytes } from 'node:crypto';
+import { brokerContext, DEFAULT_BROKER, type Broker, type BrokerContext } from './brokers.js';
 import { databaseContext, newDatabaseSecrets, nextDatabasePort, type Database, type DatabaseContext, type DatabaseSecrets } from './databases.js';
 import type { Framework } from './frameworks.js';
 import { authDependencies, authSpec, identityServiceOf, NO_AUTH, newSigningKeys, writeScope, type Auth, type AuthChoice, type ImportContract } from './auth.js';
@@ -93,9 +94,22 @@ export interface ServiceContext {
   auth: Auth;
   /** Import-linter additions of the auth choice (src/auth.ts), for pyproject.toml. */
   frameworkFreeModules: readonly string[];
+  /** import-linter `forbidden` contracts the options add (auth, broker). */
   importContracts: readonly ImportContract[];
   /** Python string literals of the statuses its access checks add to every entity route: `"401", "403"`. */
   accessErrorStatuses: string;
+  /** The project's broker; undefined when its services exchange no events. */
+  broker: BrokerContext | undefined;
+  /**
+   * Steps of the lifespan an option adds after the database and the HTTP client (each a
+   * module of app/events/ with `open_<step>`/`close_<step>`, or the step itself for Litestar).
+   */
+  lifespanSteps: string[];
+  /** Fields an option adds to the service's Settings: `annotation` is the type and default. */
+  extraSettings: Array<{ name: string; annotation: string; comment: string }>;
+  /** Lines an option adds to the service's `.env` and `.env.example`. */
+  /** `example` is the value of `.env.example` (committed); `value` that of the local `.env`. */
+  extraEnv: Array<{ name: string; value: string; example: string; comment: string }>;
   /** Access tokens (read by the auth layers only; see src/auth.ts). */
   token: TokenContext;
 }
@@ -197,6 +211,41 @@ interface ProjectSettings {
   packageManager: PackageManager;
   /** Absent: no auth (what a manifest without the field means). */
   auth?: AuthChoice;
+  /** Absent in manifests written before brokers existed: none. */
+  broker?: Broker;
+}
+
+/** What a broker adds to a service's context: the messaging step, its settings, its env lines. */
+function brokerAdditions(broker: BrokerContext | undefined, envPrefix: string) {
+  if (!broker) return { broker, lifespanSteps: [], extraSettings: [], extraEnv: [], importContracts: [] as ImportContract[] };
+  return {
+    broker,
+    lifespanSteps: ['messaging'],
+    extraSettings: [
+      {
+        name: 'broker_url',
+        annotation: 'str | None = None',
+        comment: `The ${broker.label} broker of the events; unset (tests), events stay in the outbox.`,
+      },
+      {
+        name: 'events_namespace',
+        annotation: JSON.stringify(broker.namespace).replace(/^/, 'str = '),
+        comment: "Names the project's exchange, stream or keys on the broker.",
+      },
+    ],
+    extraEnv: [
+      { name: `${envPrefix}BROKER_URL`, value: broker.url, example: broker.url, comment: `The ${broker.label} broker the services exchange events on` },
+    ],
+    importContracts: [
+      {
+        name: 'Only app.messaging talks to the broker',
+        comment: 'The broker client and FastStream stay in app.messaging, wired by app.events and app.dependencies.',
+        sourceModules: ['app.api', 'app.services', 'app.repository', 'app.models', 'app.schemas'],
+        forbiddenModules: ['app.messaging', 'faststream'],
+        allowIndirectImports: false,
+      },
+    ],
+  };
 }
 
 /** A fresh secret per service: 32 random bytes, hex encoded. */
@@ -233,6 +282,26 @@ function tokenContext(record: ServiceRecord, all: readonly ServiceRecord[], proj
   };
 }
 
+/** The env lines of access tokens (src/auth.ts): what a token must carry; the identity's keys. */
+function tokenEnv(token: TokenContext, envPrefix: string): ServiceContext['extraEnv'] {
+  if (token.identityService === '') return [];
+  const lines = [
+    { name: `${envPrefix}TOKEN_ISSUER`, value: token.issuer, example: token.issuer, comment: 'Access tokens: the `iss` they must carry (keys are fetched from the identity service in PEERS)' },
+    { name: `${envPrefix}TOKEN_AUDIENCE`, value: token.audience, example: token.audience, comment: 'The `aud` they must carry' },
+    { name: `${envPrefix}WRITE_SCOPE`, value: token.writeScope, example: token.writeScope, comment: 'What a token needs to write here (POST, PATCH, DELETE)' },
+  ];
+  if (token.signingKeys === '') return lines;
+  return [
+    ...lines,
+    {
+      name: `${envPrefix}SIGNING_KEYS`,
+      value: token.signingKeys,
+      example: '[]',
+      comment: 'The keys this service signs tokens with: a JSON list of Ed25519 private JWKs with their "kid" (see the README; never commit them)',
+    },
+  ];
+}
+
 export function serviceContext(
   record: ServiceRecord,
   all: readonly ServiceRecord[],
@@ -242,6 +311,8 @@ export function serviceContext(
   const { module, envPrefix: prefix } = derivedFromName(record.name);
   const peers = all.filter((other) => other.name !== record.name).map(peerContext);
   const database = databaseContext(record.db, { name: record.name, module, envPrefix: prefix }, record.dbPort, secrets.database);
+  const token = tokenContext(record, all, project, secrets);
+  const brokerExtras = brokerAdditions(brokerContext(project.broker ?? DEFAULT_BROKER, toSnake(project.projectName)), prefix);
   return {
     name: record.name,
     distribution: serviceDistribution(record.name),
@@ -261,7 +332,7 @@ export function serviceContext(
     peers,
     peersJson: peersJson(peers, (peer) => peer.url),
     composePeersJson: peersJson(peers, (peer) => peer.composeUrl),
-    ...pythonDependencies(record.framework, record.db, authDependencies(project.auth ?? NO_AUTH, record.name)),
+    ...pythonDependencies(record.framework, record.db, project.broker ?? DEFAULT_BROKER, authDependencies(project.auth ?? NO_AUTH, record.name)),
     projectName: project.projectName,
     libsDistribution: libsDistribution(project.projectName),
     pythonVersion: project.pythonVersion,
@@ -269,13 +340,15 @@ export function serviceContext(
     // The image installs from the repository's uv.lock as it is; a pip project has none,
     // and uv resolves in the build.
     dockerSync: project.packageManager === 'uv' ? 'uv sync --frozen' : 'uv sync',
+    ...brokerExtras,
+    extraEnv: [...brokerExtras.extraEnv, ...tokenEnv(token, prefix)],
     auth: (project.auth ?? NO_AUTH).auth,
     frameworkFreeModules: authSpec((project.auth ?? NO_AUTH).auth).frameworkFreeModules,
-    importContracts: authSpec((project.auth ?? NO_AUTH).auth).importContracts,
+    importContracts: [...authSpec((project.auth ?? NO_AUTH).auth).importContracts, ...brokerExtras.importContracts],
     accessErrorStatuses: authSpec((project.auth ?? NO_AUTH).auth)
       .accessErrorStatuses.map((status) => `"${status}"`)
       .join(', '),
-    token: tokenContext(record, all, project, secrets),
+    token,
   };
 }
 
@@ -325,6 +398,7 @@ export function projectContextOf(
     pythonVersion: answers.python,
     packageManager: answers.packageManager,
     auth: { auth: answers.auth, identityService: answers.identityService },
+    broker: answers.broker,
   };
   return {
     projectName: answers.projectName,

@@ -4,7 +4,7 @@
  * safely; none of them rewrites what it does not need to touch.
  */
 import { isMap, isScalar, parseDocument, type Document } from 'yaml';
-import { addComposeEntries, composeEntries, OBSERVABILITY_SERVICE } from './compose.js';
+import { addComposeEntries, brokerEntries, composeEntries, OBSERVABILITY_SERVICE } from './compose.js';
 import { peerContext, type ServiceContext } from './context.js';
 
 export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -53,6 +53,8 @@ export function addServiceToCompose(text: string, service: ServiceContext, peers
   const observability = doc.hasIn(['services', OBSERVABILITY_SERVICE]);
   const clashes = addComposeEntries(doc, composeEntries(service, observability));
   if (clashes.length > 0) return conflict(`it already defines ${clashes.map((name) => `"${name}"`).join(' and ')}`);
+  // The project's broker container, if the file lost it: the new service depends on it.
+  if (service.broker) addComposeEntries(doc, brokerEntries(service.broker));
   const url = peerContext(service).composeUrl;
   for (const peer of peers) {
     const path = ['services', peer.name, 'environment', `${peer.envPrefix}PEERS`];

@@ -373,14 +373,18 @@ const devDatabaseFile = (service: ServiceContext): string => `databases/${databa
 function secretLines(service: ServiceContext, overlay: Overlay, example: boolean): string[] {
   const value = (real: string) => (example ? '' : real);
   const server = service.database.server;
+  // The broker's URL may hold a password: a secret. No overlay runs a broker; empty, the
+  // service keeps its events in the outbox until it is set.
+  const broker = service.broker ? [`${service.envPrefix}BROKER_URL=`] : [];
   // The container's secret key of docker-compose.yml (the root .env): both run the dev images.
   // The identity service's signing keys too (src/auth.ts); prod's are the user's to make.
   const signing = service.token.signingKeys === '' ? [] : [`${service.envPrefix}SIGNING_KEYS=${overlay === 'dev' ? value(service.token.containerSigningKeys) : ''}`];
-  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`, ...signing];
+  if (!server) return [`${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`, ...signing, ...broker];
   return [
     `${service.envPrefix}SECRET_KEY=${value(service.containerSecretKey)}`,
     `${service.envPrefix}DATABASE_URL=${overlay === 'dev' ? value(devDatabaseUrl(service, server)) : ''}`,
     ...signing,
+    ...broker,
   ];
 }
 

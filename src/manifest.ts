@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { BROKERS, DEFAULT_BROKER, type Broker } from './brokers.js';
 import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE } from './compose.js';
 import { derivedFromName, entityContext, GENERATOR_NAME, MANIFEST_FILE, type ServiceRecord } from './context.js';
 import { databaseLabel, DATABASES, hasServer, isDatabase, type Database } from './databases.js';
@@ -39,6 +40,8 @@ export interface Manifest {
   framework: Framework;
   /** The project's default database, offered first to new services. */
   db: Database;
+  /** The broker of the project's events; manifests written before brokers existed have none. */
+  broker?: Broker;
   packageManager: PackageManager;
   python: string;
   /** Absent in manifests written before the choice existed: they read as no auth. */
@@ -55,6 +58,17 @@ export const manifestAuth = (manifest: Pick<Manifest, 'auth' | 'identityService'
     : { auth: manifest.auth, ...(manifest.identityService === undefined ? {} : { identityService: manifest.identityService }) };
 
 export const manifestEntity = (name: string): ManifestEntity => ({ name, routePath: entityContext(name).routePath });
+/** The settings every service of the project shares, as the manifest records them. */
+export const manifestSettings = (manifest: Manifest) => ({
+  projectName: manifest.project,
+  pythonVersion: manifest.python,
+  packageManager: manifest.packageManager,
+  auth: manifestAuth(manifest),
+  broker: manifestBroker(manifest),
+});
+
+/** The project's broker: `none` for a manifest written before brokers existed. */
+export const manifestBroker = (manifest: Pick<Manifest, 'broker'>): Broker => manifest.broker ?? DEFAULT_BROKER;
 
 export function manifestService(record: ServiceRecord): ManifestService {
   return {
@@ -87,6 +101,7 @@ export function buildManifest(answers: CreateAnswers, records: ServiceRecord[], 
     project: answers.projectName,
     framework: answers.framework,
     db: answers.db,
+    broker: answers.broker,
     packageManager: answers.packageManager,
     python: answers.python,
     auth: answers.auth,
@@ -149,6 +164,9 @@ const TOP_LEVEL_CHECKS: Array<[keyof Manifest, FieldCheck]> = [
   ['packageManager', choice(PACKAGE_MANAGERS)],
   ['python', text(validatePython)],
 ];
+
+/** Fields that manifests written by older versions may lack, each with its check. */
+const OPTIONAL_TOP_LEVEL_CHECKS: Array<[keyof Manifest, FieldCheck]> = [['broker', choice(BROKERS)]];
 
 /** Problems of one service record's own fields, each as `services[i].field: ...`. */
 function serviceProblems(service: unknown, index: number): string[] {
@@ -262,6 +280,10 @@ export function manifestProblems(data: unknown): string[] {
     }
   }
   problems.push(...authProblems(manifest));
+  for (const [field, check] of OPTIONAL_TOP_LEVEL_CHECKS) {
+    const problem = manifest[field] === undefined ? undefined : check(manifest[field]);
+    if (problem) problems.push(`${field}: ${problem}`);
+  }
   const services = manifest.services;
   if (services === undefined) problems.push('services is missing');
   else if (!Array.isArray(services)) problems.push(`services: must be a list, not ${typeName(services)} (${shown(services)})`);

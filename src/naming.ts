@@ -1,3 +1,4 @@
+import { BROKER_HOST } from './brokers.js';
 import { databaseEngine, databaseHost, databaseSystemNames, serverEngineLabels, type Database } from './databases.js';
 import { frameworkModules } from './frameworks.js';
 
@@ -20,6 +21,8 @@ const RESERVED_SERVICE_NAMES = new Set([
   'shared', 'shared_schemas', 'shared_utils', 'shared_config', 'alembic', ...frameworkModules(),
   'sqlalchemy', 'pydantic', 'httpx', 'uvicorn', 'pytest', 'typing', 'asyncio', 'logging', 'json',
   'os', 'sys', 'site', 'root', 'venv', 'node_modules', 'opentelemetry', 'prometheus_client',
+  // The events' client library, in projects with a broker.
+  'faststream',
 ]);
 
 /** Containers of docker-compose.yml that are not services (see src/compose.ts). */
@@ -91,6 +94,9 @@ export function serviceNameProblem(name: string): string | undefined {
   }
   if (RESERVED_CONTAINER_NAMES.has(module)) {
     return `"${name}" is the name of the observability container of docker-compose.yml. Try "${name}-service".`;
+  }
+  if (module === toSnake(BROKER_HOST)) {
+    return `"${name}" is the name of the broker container of docker-compose.yml. Try "${name}-service".`;
   }
   if (DATABASE_SYSTEM_NAMES.has(module)) {
     return `"${name}" is the name of a system database of ${serverEngineLabels()}, and the service's database would be named after it. Try "${name}-service".`;

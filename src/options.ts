@@ -4,6 +4,7 @@
  * value typed at a prompt and the same value given as a flag meet the same rules.
  */
 import path from 'node:path';
+import { DEFAULT_BROKER, type Broker } from './brokers.js';
 import { UsageError } from './errors.js';
 import { DATABASES, DEFAULT_DATABASE, isDatabase, type Database } from './databases.js';
 import { DEFAULT_FRAMEWORK, type Framework } from './frameworks.js';
@@ -44,6 +45,8 @@ export interface CreateAnswers {
   /** How requests are authenticated (src/auth.ts); with tokens, `services` starts with the identity service. */
   auth: Auth;
   identityService: string;
+  /** One broker per project, for the events between its services. */
+  broker: Broker;
   packageManager: PackageManager;
   python: string;
   install: boolean;
@@ -58,6 +61,7 @@ export interface CreateFlags {
   db?: Database;
   auth?: Auth;
   identityService?: string;
+  broker?: Broker;
   packageManager?: PackageManager;
   python?: string;
   install: boolean;
@@ -158,6 +162,7 @@ export function resolveFromFlags(
     db,
     auth,
     identityService,
+    broker: flags.broker ?? DEFAULT_BROKER,
     packageManager: flags.packageManager ?? (env.uvAvailable ? 'uv' : 'pip'),
     python,
     install: flags.install,
@@ -208,6 +213,7 @@ export function reproduceCommand(answers: CreateAnswers): string {
     `--db ${answers.db}`,
     ...(answers.auth === DEFAULT_AUTH ? [] : [`--auth ${answers.auth}`]),
     ...(identity === undefined || identity === DEFAULT_IDENTITY_SERVICE ? [] : [`--identity-service ${shellQuote(identity)}`]),
+    ...(answers.broker === DEFAULT_BROKER ? [] : [`--broker ${answers.broker}`]),
     `--package-manager ${answers.packageManager}`,
     `--python ${answers.python}`,
   ];

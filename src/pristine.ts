@@ -19,7 +19,7 @@
 import path from 'node:path';
 import { projectContextOf, type ServiceRecord } from './context.js';
 import { MANIFEST_FILE } from './context.js';
-import { manifestAuth, serviceEntities, type Manifest } from './manifest.js';
+import { manifestAuth, manifestBroker, serviceEntities, type Manifest } from './manifest.js';
 import { planAddEntity, planFiles } from './commands/add-entity.js';
 import { DEFAULT_IDENTITY_SERVICE } from './auth.js';
 import type { CreateAnswers } from './options.js';
@@ -55,6 +55,7 @@ function manifestAnswers(manifest: Manifest): CreateAnswers {
     packageManager: manifest.packageManager,
     python: manifest.python,
     ...manifestAuthAnswers(manifest),
+    broker: manifestBroker(manifest),
     install: true,
     test: true,
     git: true,

@@ -6,6 +6,7 @@
 import * as clack from '@clack/prompts';
 import { CancelledError } from './errors.js';
 import { DEFAULT_DIRECTORY, DEFAULT_SERVICES, parseServices, validateDirectory, type CreateFlags, type PackageManager } from './options.js';
+import { BROKERS, brokerSpec, DEFAULT_BROKER, type Broker } from './brokers.js';
 import { databaseEngine, DATABASES, DEFAULT_DATABASE, type Database } from './databases.js';
 import { DEFAULT_FRAMEWORK, FRAMEWORKS, frameworkSpec, type Framework } from './frameworks.js';
 import { defaultEntity, entityNameProblem } from './naming.js';
@@ -14,6 +15,7 @@ import { INSTALL_HINTS, missingInstallTools, type ToolLookup } from './steps/too
 
 const databaseOptions = DATABASES.map((db) => ({ value: db, label: databaseEngine(db).label, hint: databaseEngine(db).hint }));
 const authOptions = AUTHS.map((auth) => ({ value: auth, label: authSpec(auth).label, hint: authSpec(auth).hint }));
+const brokerOptions = BROKERS.map((broker) => ({ value: broker, label: brokerSpec(broker).label, hint: brokerSpec(broker).hint }));
 const frameworkOptions = FRAMEWORKS.map((framework) => ({ value: framework, label: frameworkSpec(framework).label, hint: frameworkSpec(framework).hint }));
 
 /**
@@ -118,6 +120,11 @@ export async function askCreateQuestions(input: PromptInput): Promise<{ director
 
   if (!input.given.has('auth')) {
     flags.auth = answered(await clack.select<Auth>({ message: 'Authentication?', initialValue: DEFAULT_AUTH, options: authOptions }));
+  }
+  if (!input.given.has('broker')) {
+    flags.broker = answered(
+      await clack.select<Broker>({ message: 'Message broker for events between services?', initialValue: DEFAULT_BROKER, options: brokerOptions }),
+    );
   }
 
   if (!input.given.has('packageManager')) {

@@ -7,6 +7,7 @@
  */
 import { isMap, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, type Node, type YAMLSeq } from 'yaml';
 import type { ServiceContext } from './context.js';
+import { BROKER_HOST, brokerSpec, TEST_BROKER_URL_VARIABLE, type BrokerContext } from './brokers.js';
 import { databaseEngine, type Database, type ServerContext } from './databases.js';
 import type { EditResult } from './edits.js';
 import type { PackageManager } from './options.js';
@@ -36,6 +37,21 @@ const DATABASE_JOBS = [SERVICES_JOB, ROOT_JOB];
 const ciServer = (db: Database) => databaseEngine(db).server!.ci;
 
 type Json = Record<string, unknown>;
+
+/**
+ * The step that starts the project's broker for the end-to-end tests, and waits until it is
+ * healthy. A step rather than a service container: those take no command, and NATS needs
+ * `-js` for JetStream.
+ */
+function brokerStep(broker: BrokerContext): Json {
+  const server = brokerSpec(broker.id).server!;
+  const command = (server.compose.command ?? []).join(' ');
+  const run = [
+    `docker run -d --name ${BROKER_HOST} -p ${server.port}:${server.port} --health-cmd "${server.ci.health}" --health-interval 2s ${server.compose.image}${command ? ` ${command}` : ''}`,
+    `until [ "$(docker inspect -f '{{.State.Health.Status}}' ${BROKER_HOST})" = healthy ]; do sleep 2; done`,
+  ].join('\n');
+  return { name: `Start ${broker.label}`, run, 'timeout-minutes': 5 };
+}
 
 /** The service container of one engine, with the image compose uses for it. */
 function databaseContainer(db: Database, server: Pick<ServerContext, 'image' | 'containerPort'>): Json {
@@ -93,6 +109,7 @@ function workflowData({ packageManager, pythonVersion, services }: WorkflowInput
   const servers = projectServers(services);
   const setup = setupSteps(packageManager, pythonVersion);
   const withDatabases = servers.size > 0 ? { services: containers(servers) } : {};
+  const broker = services[0]?.broker;
   return {
     name: 'CI',
     // Pushes to the default branch (`git init` names it main or master), and pull requests.
@@ -102,6 +119,8 @@ function workflowData({ packageManager, pythonVersion, services }: WorkflowInput
     env: {
       // Database tests fail instead of skipping when their server is missing.
       REQUIRE_DB: '1',
+      // The events' end-to-end tests, on the broker the root job starts.
+      ...(broker ? { REQUIRE_BROKER: '1', [TEST_BROKER_URL_VARIABLE]: brokerSpec(broker.id).server!.ci.url } : {}),
       ...Object.fromEntries([...servers.keys()].map((db) => [ciServer(db).urlVariable, ciServer(db).url])),
     },
     jobs: {
@@ -126,6 +145,7 @@ function workflowData({ packageManager, pythonVersion, services }: WorkflowInput
         ...withDatabases,
         steps: [
           ...setup,
+          ...(broker ? [brokerStep(broker)] : []),
           { name: 'Install', run: 'make install' },
           { name: 'Lint', run: 'make lint-libs lint-root' },
           { name: 'No secrets; YAML and TOML parse', run: 'make check-files' },

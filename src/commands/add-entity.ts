@@ -14,7 +14,7 @@ import { entityEdits, newEntityProblem } from '../entities.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { recoverInterruptedApply } from '../journal.js';
 import { withProjectLock } from '../lock.js';
-import { findProjectRoot, manifestAuth, readManifest, serializeManifest, serviceEntities, withEntity, type Manifest } from '../manifest.js';
+import { findProjectRoot, manifestSettings, readManifest, serializeManifest, serviceEntities, withEntity, type Manifest } from '../manifest.js';
 import { createdTables, mappedTables, migrationHead } from '../migrations.js';
 import { shellQuote } from '../options.js';
 import { recordPristine } from '../pristine.js';
@@ -121,7 +121,7 @@ export function planAddEntity(
   const head = migrationHead(scripts);
   if (!project.exists(`${dir}/${VERSIONS_DIR}`)) conflicts.push(`${dir}/${VERSIONS_DIR} is missing: there is no migration to chain one to`);
   else if (!head.ok) conflicts.push(`${dir}/${VERSIONS_DIR} cannot take a new revision safely: ${head.reason}`);
-  const settings = { projectName: manifest.project, pythonVersion: manifest.python, packageManager: manifest.packageManager, auth: manifestAuth(manifest) };
+  const settings = manifestSettings(manifest);
   const service: ServiceContext = {
     ...serviceContext({ ...record, entity }, manifest.services, settings),
     migration: migrationContext(head.ok ? head.head : undefined),

@@ -20,7 +20,7 @@ import { recoverInterruptedApply } from '../journal.js';
 import { withProjectLock } from '../lock.js';
 import {
   findProjectRoot,
-  manifestAuth,
+  manifestSettings,
   manifestService,
   missingServiceFolders,
   projectWarnings,
@@ -159,13 +159,8 @@ export function planAddService(root: string, manifest: Manifest, answers: AddSer
     ...(dbPort === undefined ? {} : { dbPort }),
   };
   const records = [...existing, record];
-  const service = serviceContext(record, records, {
-    projectName: manifest.project,
-    pythonVersion: manifest.python,
-    packageManager: manifest.packageManager,
-    // The new service verifies tokens as the project's others do.
-    auth: manifestAuth(manifest),
-  });
+  // The new service verifies tokens and exchanges events as the project's others do.
+  const service = serviceContext(record, records, manifestSettings(manifest));
   const templates = packagedTemplates();
   const create = renderService(service, templates);
   const conflicts = [...create.keys()].filter((file) => fs.existsSync(path.join(root, file))).map((file) => `${file} already exists`);

@@ -8,14 +8,14 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, composeEntries, composeEnvLines } from '../compose.js';
 import { MANIFEST_FILE, serviceContext, type ServiceContext } from '../context.js';
-import { manifestAuth, missingServiceFolders } from '../manifest.js';
+import { manifestSettings, missingServiceFolders } from '../manifest.js';
 import { K8S_BASE, K8S_DIR, k8sName } from '../k8s.js';
 import { WORKFLOW_FILE, workflowGaps } from '../workflow.js';
 import { ok, parseDotenv, presentServices, problem, readProjectFile, serviceDir, skipped, type Check, type CheckResult, type DoctorProject } from './types.js';
 
 /** The contexts of the manifest's services, as create and add-service render them (secrets unused). */
 function contexts({ manifest }: DoctorProject): ServiceContext[] {
-  const settings = { projectName: manifest.project, pythonVersion: manifest.python, packageManager: manifest.packageManager, auth: manifestAuth(manifest) };
+  const settings = manifestSettings(manifest);
   return manifest.services.map((record) => serviceContext(record, manifest.services, settings));
 }
 

@@ -5,6 +5,7 @@ import { COMPOSE_ENV_EXAMPLE_FILE, COMPOSE_ENV_FILE, COMPOSE_FILE, renderCompose
 import type { ProjectContext, ServiceContext } from '../context.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { MANIFEST_FILE } from '../context.js';
+import { brokerSpec, DEFAULT_BROKER } from '../brokers.js';
 import { databaseEngine } from '../databases.js';
 import { frameworkSpec } from '../frameworks.js';
 import { authLayers, authSpec } from '../auth.js';
@@ -15,12 +16,16 @@ import { packagedTemplates, renderLayers, type TemplateSet } from './templates.j
 
 /**
  * The layers a service is rendered from, in order: base, the framework's, the database
- * engine's (for an engine with a server: what every server shares, then its own overlay).
+ * engine's (for an engine with a server: what every server shares, then its own overlay),
+ * then the broker's (what every broker shares, then its own), when the project has one.
  */
-export const serviceLayers = (service: Pick<ServiceContext, 'framework' | 'db'> & Partial<Pick<ServiceContext, 'name' | 'auth' | 'token'>>): string[] => [
+export const serviceLayers = (
+  service: Pick<ServiceContext, 'framework' | 'db'> & { broker?: ServiceContext['broker'] } & Partial<Pick<ServiceContext, 'name' | 'auth' | 'token'>>,
+): string[] => [
   'service/base',
   ...frameworkSpec(service.framework).layers,
   ...databaseEngine(service.db).layers,
+  ...brokerSpec(service.broker?.id ?? DEFAULT_BROKER).layers,
   // Then the auth choice's (src/auth.ts): the token checks of every service, the identity service's own.
   ...(service.auth === undefined || service.name === undefined
     ? []
@@ -62,7 +67,9 @@ export const renderEntity = (service: ServiceContext, templates: TemplateSet = p
 
 /** Every file of a new project, the manifest included. */
 export function renderProject(context: ProjectContext, manifest: Manifest, templates: TemplateSet = packagedTemplates()): Plan {
-  const plan = renderLayers(templates, ['project', ...authSpec(context.auth).projectLayers], context, { project: context.projectName });
+  const broker = context.services[0]?.broker?.id ?? DEFAULT_BROKER;
+  const projectLayers = ['project', ...brokerSpec(broker).projectLayers, ...authSpec(context.auth).projectLayers];
+  const plan = renderLayers(templates, projectLayers, context, { project: context.projectName });
   for (const service of context.services) mergeInto(plan, renderService(service, templates));
   mergeInto(
     plan,

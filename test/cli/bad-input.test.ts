@@ -73,6 +73,7 @@ const createRows: Row[] = [
   { label: 'an unknown database', args: ['--db', 'mongo'], message: /Allowed choices are sqlite, postgres, mysql/ },
   { label: 'an unknown framework', args: ['--framework', 'django'], message: /argument 'django' is invalid/ },
   { label: 'an unknown package manager', args: ['--package-manager', 'poetry'], message: /Allowed choices are uv, pip/ },
+  { label: 'an unknown broker', args: ['--broker', 'kafka'], message: /Allowed choices are none, rabbitmq, nats, redis/ },
   { label: 'Python 2.7', args: ['--python', '2.7'], message: /Allowed choices are 3\.11, 3\.12, 3\.13/ },
   { label: 'Python 3.10', args: ['--python', '3.10'], message: /argument '3\.10' is invalid/ },
   { label: 'a flag without its value', args: ['--services'], message: /argument missing/ },

@@ -90,6 +90,12 @@ const rows: Row[] = [
       edit: (manifest) => setIn(manifest, field, portValues[index]),
     })),
   ),
+  // Optional (older manifests have none, read as none), but checked when present.
+  ...['kafka', '../../escape', null, 7, []].map((value): Row => ({
+    label: label('broker', value),
+    field: 'broker',
+    edit: (manifest) => (manifest.broker = value),
+  })),
   ...[null, 'x', []].map((value): Row => ({
     label: `services = ${JSON.stringify(value)}`,
     field: 'services',

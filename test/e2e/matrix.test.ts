@@ -5,11 +5,16 @@
  * mixed project per framework holds one service per engine, so every framework x database
  * combination is generated, installed, linted and tested. Then migrations are checked for
  * drift and services are booted on fresh databases and driven over HTTP.
+ * Each project also exchanges events on a broker of this machine: RabbitMQ and NATS on the
+ * mixed projects (every database, each framework), Redis on the two others (both
+ * frameworks), so the events' end-to-end tests run on every broker.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Broker } from '../../src/brokers.js';
+import { realBrokerEnv } from '../helpers/brokers.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { exerciseCrud } from '../helpers/crud.js';
 import { createDatabase, openConnections, realDatabaseEnv, serverAddress, type ServerKind } from '../helpers/databases.js';
@@ -24,6 +29,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 interface Case {
   project: string;
   args: string[];
+  broker: Broker;
   /** Services on a server: migrated, checked and booted on a fresh database. */
   servers: Array<{ name: string; envPrefix: string; routePath: string; kind: ServerKind }>;
   /** Also fuzz every service with schemathesis and scan the code with bandit. */
@@ -39,6 +45,7 @@ const mixedServers = (): Case['servers'] => [
 const CASES: Case[] = [
   {
     project: 'fastapi-mixed',
+    broker: 'rabbitmq',
     args: ['--framework', 'fastapi', '--services', 'users@postgres,orders:order_item@mysql,notes'],
     servers: mixedServers(),
     lint: true,
@@ -46,6 +53,7 @@ const CASES: Case[] = [
   },
   {
     project: 'litestar-mixed',
+    broker: 'nats',
     args: ['--framework', 'litestar', '--services', 'users@postgres,orders:order_item@mysql,notes'],
     servers: mixedServers(),
     lint: true,
@@ -53,6 +61,7 @@ const CASES: Case[] = [
   },
   {
     project: 'fastapi-pg',
+    broker: 'redis',
     args: ['--db', 'postgres'],
     servers: [{ name: 'users', envPrefix: 'USERS_', routePath: 'users', kind: 'postgres' }],
     lint: false,
@@ -60,6 +69,7 @@ const CASES: Case[] = [
   },
   {
     project: 'litestar-my',
+    broker: 'redis',
     args: ['--framework', 'litestar', '--db', 'mysql', '--services', 'orders,categories'],
     servers: [
       { name: 'orders', envPrefix: 'ORDERS_', routePath: 'orders', kind: 'mysql' },
@@ -70,7 +80,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint, openapi }) => {
+describe.each(CASES)('project $project ($args, $broker)', ({ project, args, broker, servers, lint, openapi }) => {
   // The checking tier (lint, bandit, schemathesis) runs on the mixed projects only, which
   // between them hold every framework x database combination; the others do not list it.
   const checking = lint ? it : () => undefined;
@@ -78,10 +88,10 @@ describe.each(CASES)('project $project ($args)', ({ project, args, servers, lint
   let create: Awaited<ReturnType<typeof runCli>>;
 
   beforeAll(async () => {
-    create = await runCli([project, ...args, '--yes', '--no-git'], {
+    create = await runCli([project, ...args, '--broker', broker, '--yes', '--no-git'], {
       cwd: work,
       timeout: 14 * 60_000,
-      env: { CI: '1', ...realDatabaseEnv() },
+      env: { CI: '1', ...realDatabaseEnv(), ...realBrokerEnv(broker) },
     });
   });
 

@@ -33,7 +33,14 @@ export async function bootService(
   const cwd = path.join(projectDir, 'services', service.name);
   const python = path.join(cwd, '.venv/bin/python');
   const port = await freePort();
-  const fullEnv = { ...env, [`${service.envPrefix}PORT`]: String(port), [`${service.envPrefix}HOST`]: '127.0.0.1' };
+  // No broker unless the test gives one: the service's .env points at the local broker, in
+  // the project's namespace, which tests booting one service alone have no use for.
+  const fullEnv = {
+    [`${service.envPrefix}BROKER_URL`]: '',
+    ...env,
+    [`${service.envPrefix}PORT`]: String(port),
+    [`${service.envPrefix}HOST`]: '127.0.0.1',
+  };
   if (migrate) await execa(python, ['-m', 'alembic', 'upgrade', 'head'], { cwd, env: fullEnv });
   let log = '';
   const child: ResultPromise = execa(python, ['-m', 'app.cmd.api.main'], { cwd, env: fullEnv, all: true, reject: false });

@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli.js';
+import { brokerSpec, BROKERS, DEFAULT_BROKER } from '../../src/brokers.js';
 import { databaseEngine, DATABASES, DEFAULT_DATABASE, serverAccountName, type Database } from '../../src/databases.js';
 import { frameworkSpec, FRAMEWORKS } from '../../src/frameworks.js';
 import { authSpec, AUTHS } from '../../src/auth.js';
@@ -36,8 +37,9 @@ vi.mock('@clack/prompts', () => ({
 }));
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SPEC_MODULES = ['src/databases.ts', 'src/frameworks.ts', 'src/auth.ts'];
-const IDS: readonly string[] = [...DATABASES, ...FRAMEWORKS, ...AUTHS];
+const SPEC_MODULES = ['src/databases.ts', 'src/frameworks.ts', 'src/auth.ts', 'src/brokers.ts'];
+// `none` is a plain word too (a reserved name in src/naming.ts): the brokers that are one count.
+const IDS: readonly string[] = [...DATABASES, ...FRAMEWORKS, ...AUTHS.filter((auth) => auth !== 'none'), ...BROKERS.filter((broker) => brokerSpec(broker).server)];
 
 const sourceFiles = (dir: string): string[] =>
   fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -111,6 +113,7 @@ describe('template layers', () => {
       ...FRAMEWORKS.flatMap((framework) => frameworkSpec(framework).layers),
       ...DATABASES.flatMap((db) => databaseEngine(db).layers),
       ...AUTHS.flatMap((auth) => FRAMEWORKS.flatMap((framework) => [...authSpec(auth).layers(framework), ...authSpec(auth).identityLayers(framework)])),
+      ...BROKERS.flatMap((broker) => brokerSpec(broker).layers),
     ]);
     expect([...listed].sort()).toEqual(serviceDirs.map((dir) => `service/${dir}`));
   });
@@ -129,8 +132,9 @@ const program = buildProgram('1.0.0', async () => {
 const choices = (command: typeof program, flag: string) => command.options.find((option) => option.long === flag)?.argChoices;
 
 describe('the command line and the prompts offer every engine and framework of the registry', () => {
-  it('--db and --framework of create, --db of add-service', () => {
+  it('--db, --framework and --broker of create, --db of add-service', () => {
     expect(choices(program, '--db')).toEqual(DATABASES);
+    expect(choices(program, '--broker')).toEqual(BROKERS);
     expect(choices(program, '--framework')).toEqual(FRAMEWORKS);
     expect(choices(program, '--auth')).toEqual(AUTHS);
     expect(choices(program.commands.find((command) => command.name() === 'add-service')!, '--db')).toEqual(DATABASES);
@@ -143,6 +147,10 @@ describe('the command line and the prompts offer every engine and framework of t
     const offered = (message: string) => selects.find((select) => select.message === message)?.options;
     expect(offered('Database?')).toEqual(DATABASES.map((db) => ({ value: db, label: databaseEngine(db).label, hint: databaseEngine(db).hint })));
     expect(offered('Authentication?')).toEqual(AUTHS.map((auth) => ({ value: auth, label: authSpec(auth).label, hint: authSpec(auth).hint })));
+    expect(offered('Message broker for events between services?')).toEqual(
+      BROKERS.map((broker) => ({ value: broker, label: brokerSpec(broker).label, hint: brokerSpec(broker).hint })),
+    );
+    expect(DEFAULT_BROKER).toBe(BROKERS[0]);
     expect(offered('HTTP framework?')).toEqual(
       FRAMEWORKS.map((framework) => ({ value: framework, label: frameworkSpec(framework).label, hint: frameworkSpec(framework).hint })),
     );

@@ -122,6 +122,7 @@ describe('renderEntity', () => {
       [
         'app/api/v1/order_items.py',
         'app/dependencies/services/order_item.py',
+        'app/dependencies/wiring/order_item.py',
         'app/exceptions/order_item.py',
         'app/models/order_item.py',
         'app/repository/order_item.py',

@@ -42,6 +42,7 @@ describe('resolveFromFlags', () => {
       db: 'sqlite',
       auth: DEFAULT_AUTH,
       identityService: DEFAULT_IDENTITY_SERVICE,
+      broker: 'none',
       packageManager: 'uv',
       python: '3.12',
       install: true,

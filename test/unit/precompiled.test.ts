@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { projectContext, serviceRecords } from '../../src/context.js';
 import { buildManifest } from '../../src/manifest.js';
 import { AUTHS } from '../../src/auth.js';
+import { BROKERS } from '../../src/brokers.js';
 import { FRAMEWORKS } from '../../src/frameworks.js';
 import { resolveFromFlags } from '../../src/options.js';
 import { renderProject } from '../../src/render/project.js';
@@ -20,13 +21,16 @@ describe('precompiled templates', () => {
     const layers = fs.readdirSync(path.join(templatesRoot(), 'service')).map((name) => `service-${name}.cjs`);
     const roots = fs.readdirSync(templatesRoot()).filter((name) => name.startsWith('project')).map((name) => `${name}.cjs`);
     expect(roots).toContain('project.cjs');
+    expect(roots.length).toBeGreaterThan(1);
     expect(fs.readdirSync(dist).sort()).toEqual(['partials.cjs', ...roots, ...layers].sort());
   });
 
-  it.each(FRAMEWORKS.flatMap((framework) => AUTHS.map((auth) => [framework, auth] as const)))('render every file of a %s project (auth %s) on every database exactly as the sources do', (framework, auth) => {
+  // Every choice of auth with every broker: the overlays of both meet in some files.
+  const CHOICES = FRAMEWORKS.flatMap((framework) => AUTHS.flatMap((auth) => BROKERS.map((broker) => [framework, auth, broker] as const)));
+  it.each(CHOICES)('render every file of a %s project (auth %s, broker %s) on every database exactly as the sources do', (framework, auth, broker) => {
     const answers = resolveFromFlags(
       'demo',
-      { services: 'users,orders@postgres,catalog:product@mysql', framework, auth, install: true, test: true, git: true },
+      { services: 'users,orders@postgres,catalog:product@mysql', framework, auth, broker, install: true, test: true, git: true },
       { cwd: '/tmp', uvAvailable: true },
     );
     const context = projectContext(answers, '1.2.3');

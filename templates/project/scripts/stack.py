@@ -117,6 +117,12 @@ def create_account(
     )
 
 
+def read_broker(manifest: Path = MANIFEST) -> str:
+    """The project's broker (`none` in a manifest written before brokers existed)."""
+    broker: str = json.loads(manifest.read_text(encoding="utf-8")).get("broker", "none")
+    return broker
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -130,11 +136,32 @@ class Stack:
 
     urls: dict[str, str]
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
-    # Name -> the environment it runs with (its commands, e.g. create_user, need the same).
+    # The environment each service was started with (its database URL among it; its
+    # commands, e.g. create_user, need the same), and where its output goes: what `stop`
+    # and `restart` need.
     environments: dict[str, dict[str, str]] = field(default_factory=dict)
+    work_dir: Path | None = None
 
     def exited(self) -> list[str]:
         return [name for name, process in self.processes.items() if process.poll() is not None]
+
+    def stop(self, service: Service) -> None:
+        """Stop one service (the tests of events stop a consumer for a while)."""
+        stop_all([self.processes[service.name]])
+
+    def restart(self, service: Service) -> None:
+        """Start a stopped service again, on its port and database, and wait until ready."""
+        log = None
+        if self.work_dir is not None:
+            log = (self.work_dir / f"{service.name}.log").open("ab")
+        try:
+            self.processes[service.name] = start_guarded(
+                service, self.environments[service.name], log
+            )
+        finally:
+            if log is not None:
+                log.close()  # the child process has its own copy
+        wait_until_ready(service, self, self.work_dir)
 
 
 @contextmanager
@@ -153,7 +180,10 @@ def running_stack(
     if isolated and work_dir is None:
         raise ValueError("an isolated stack needs a work_dir")
     ports = {service.name: free_port() if isolated else service.port for service in services}
-    stack = Stack(urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
+    stack = Stack(
+        urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
+        work_dir=work_dir,
+    )
     logs: dict[str, IO[bytes]] = {}
     databases: dict[Service, str] = {}
 

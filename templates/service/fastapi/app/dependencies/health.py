@@ -4,20 +4,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.repository.health import HealthRepository
+from app.dependencies.health_wiring import build_health_service
 from app.services.health import HealthService
 
 
 # async although it awaits nothing: FastAPI runs a plain `def` dependency in a worker
 # thread.
 async def get_health_service(request: Request) -> HealthService:
-    state = request.app.state
-    return HealthService(
-        service_name=state.settings.service_name,
-        repository=HealthRepository(state.engine),
-        peer_client=state.peer_client,
-        expected_revisions=state.migration_heads,
-    )
+    return build_health_service(request.app.state)
 
 
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]

@@ -1,0 +1,1 @@
+"""How each entity's service is built: one module per entity."""

@@ -1,0 +1,89 @@
+"""The Redis side of the events: a stream per source, a consumer group per consumer.
+
+Every service appends its events to the stream `<namespace>:events:<source>`; each
+consumer reads each peer's stream in its own consumer group, which remembers what it has
+read while the consumer service is down.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any
+
+import redis.asyncio as redis
+from faststream import AckPolicy, Context
+from faststream.message import StreamMessage
+from faststream.redis import RedisBroker, StreamSub, TestRedisBroker
+
+# Seconds a ping waits for the broker before it counts as down.
+TIMEOUT_SECONDS = 5.0
+
+Handler = Callable[[bytes], Awaitable[None]]
+Broker = RedisBroker
+
+# A broker on this machine with the image's defaults; the tests' in-memory broker needs one.
+LOCAL_URL = "redis://127.0.0.1:6379/0"
+
+
+def create_broker(url: str) -> RedisBroker:
+    return RedisBroker(url, socket_timeout=TIMEOUT_SECONDS)
+
+
+def _stream(namespace: str, source: str) -> str:
+    return f"{namespace}:events:{source}"
+
+
+async def declare(broker: RedisBroker, namespace: str) -> None:
+    """Nothing to create: a stream is created by its first event."""
+
+
+async def publish(
+    broker: RedisBroker, namespace: str, source: str, event_type: str, body: bytes, event_id: str
+) -> None:
+    await broker.publish(
+        body,
+        stream=_stream(namespace, source),
+        headers={
+            "id": event_id,
+            "type": event_type,
+            "content-type": "application/cloudevents+json",
+        },
+    )
+
+
+def subscribe(
+    broker: RedisBroker, namespace: str, consumer: str, source: str, handler: Handler
+) -> None:
+    stream = StreamSub(
+        _stream(namespace, source),
+        group=consumer,
+        consumer=f"{consumer}-1",
+        # The group is created at the stream's end on the consumer's first start (as a
+        # RabbitMQ queue is): from then on it keeps every event, while the consumer is down
+        # too. (Reading from "0" instead would only ever return the consumer's pending ones
+        # once the group exists.)
+    )
+
+    # On an error (the database down) the message stays pending in the group.
+    @broker.subscriber(stream=stream, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def receive(message: Annotated[StreamMessage[Any], Context()]) -> None:
+        await handler(message.body)
+
+
+async def ping(broker: RedisBroker) -> bool:
+    return await broker.ping(timeout=TIMEOUT_SECONDS)
+
+
+def in_memory(broker: RedisBroker) -> AbstractAsyncContextManager[RedisBroker]:
+    """The broker with no server: what it publishes goes to its own subscribers (tests)."""
+    return TestRedisBroker(broker)
+
+
+async def forget(url: str, namespace: str, services: Sequence[str]) -> None:
+    """Delete the streams of `namespace`, their groups with them (the end-to-end tests'
+    cleanup)."""
+    client = redis.from_url(url)
+    try:
+        for source in services:
+            await client.delete(_stream(namespace, source))
+    finally:
+        await client.aclose()
