@@ -31,12 +31,20 @@ export interface AuthSpec {
   projectLayers: readonly string[];
   /** Layers the identity service adds after those. */
   identityLayers: (framework: Framework) => string[];
+  /** Model modules of the identity service's own tables (app/models/<module>.py: names). */
+  identityModels: readonly ModelModule[];
   /** Modules of its layers that must not import the web framework (pyproject's contract). */
   frameworkFreeModules: readonly string[];
   /** The statuses its checks add to every entity route (the OpenAPI document lists them). */
   accessErrorStatuses: readonly number[];
   /** More import-linter contracts of every service. */
   importContracts: readonly ImportContract[];
+}
+
+/** A module of app/models/ and the model classes it defines (app/models/__init__.py imports them). */
+export interface ModelModule {
+  module: string;
+  names: readonly string[];
 }
 
 /** A `forbidden` import-linter contract (indirect imports allowed). */
@@ -63,6 +71,7 @@ const AUTH_SPECS = [
     layers: () => [],
     projectLayers: [],
     identityLayers: () => [],
+    identityModels: [],
     frameworkFreeModules: [],
     accessErrorStatuses: [],
     importContracts: [],
@@ -77,6 +86,7 @@ const AUTH_SPECS = [
     layers: (framework) => withFramework('service/jwt', framework),
     projectLayers: ['project-jwt'],
     identityLayers: (framework) => withFramework('service/identity', framework),
+    identityModels: [{ module: 'account', names: ['Account'] }],
     accessErrorStatuses: [401, 403],
     frameworkFreeModules: ['app.exceptions.auth', 'app.dependencies.token_checks', 'app.dependencies.token_keys'],
     importContracts: [

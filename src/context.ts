@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { brokerContext, DEFAULT_BROKER, type Broker, type BrokerContext } from './brokers.js';
 import { databaseContext, newDatabaseSecrets, nextDatabasePort, type Database, type DatabaseContext, type DatabaseSecrets } from './databases.js';
 import type { Framework } from './frameworks.js';
-import { authDependencies, authSpec, identityServiceOf, NO_AUTH, newSigningKeys, writeScope, type Auth, type AuthChoice, type ImportContract } from './auth.js';
+import { authDependencies, authSpec, identityServiceOf, NO_AUTH, newSigningKeys, writeScope, type Auth, type AuthChoice, type ImportContract, type ModelModule } from './auth.js';
 import { libsDependencies, pythonDependencies, rootDevDependencies } from './catalog.js';
 import { envPrefix, pluralize, serviceDistribution, toKebab, toPascal, toSnake, toTitle, toWords } from './naming.js';
 import type { CreateAnswers, PackageManager } from './options.js';
@@ -112,6 +112,10 @@ export interface ServiceContext {
   extraEnv: Array<{ name: string; value: string; example: string; comment: string }>;
   /** Access tokens (read by the auth layers only; see src/auth.ts). */
   token: TokenContext;
+  /** The migrations of the options' tables, by name (see optionMigrations). */
+  optionMigrations: Record<string, MigrationContext>;
+  /** The model modules app/models/__init__.py imports, and its `__all__`. */
+  models: { imports: Array<{ module: string; names: string }>; exports: string[] };
 }
 
 interface TokenContext {
@@ -217,9 +221,11 @@ interface ProjectSettings {
 
 /** What a broker adds to a service's context: the messaging step, its settings, its env lines. */
 function brokerAdditions(broker: BrokerContext | undefined, envPrefix: string) {
-  if (!broker) return { broker, lifespanSteps: [], extraSettings: [], extraEnv: [], importContracts: [] as ImportContract[] };
+  if (!broker) return { broker, lifespanSteps: [], extraSettings: [], extraEnv: [], importContracts: [] as ImportContract[], models: [] as ModelModule[] };
   return {
     broker,
+    // The tables of the events the service sends (outbox) and has handled (inbox).
+    models: [{ module: 'events', names: ['InboxMessage', 'OutboxMessage'] }] as ModelModule[],
     lifespanSteps: ['messaging'],
     extraSettings: [
       {
@@ -302,6 +308,35 @@ function tokenEnv(token: TokenContext, envPrefix: string): ServiceContext['extra
   ];
 }
 
+/**
+ * What app/models/__init__.py imports and exports: its first entity's model, and the tables
+ * the options add. Sorted as ruff sorts them (imports by module, `__all__` by name), so the
+ * file is lint-clean; add-entity inserts its model in the same order.
+ */
+function modelsContext(modules: ModelModule[]): { imports: Array<{ module: string; names: string }>; exports: string[] } {
+  const sorted = [...modules].sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+  return {
+    imports: sorted.map(({ module, names }) => ({ module, names: [...names].sort().join(', ') })),
+    exports: ['Base', 'Entity', ...modules.flatMap(({ names }) => names)].sort(),
+  };
+}
+
+/**
+ * The migrations of the tables the options add (`events`: outbox and inbox; `accounts`: the
+ * identity service's), chained after the first entity's in this order, so that a service
+ * has one line of revisions whatever it holds.
+ */
+function optionMigrations(names: readonly string[]): Record<string, MigrationContext> {
+  const chain: Record<string, MigrationContext> = {};
+  let previous = { revision: migrationContext().revision, number: 1 };
+  for (const name of names) {
+    const migration = migrationContext(previous);
+    chain[name] = migration;
+    previous = { revision: migration.revision, number: previous.number + 1 };
+  }
+  return chain;
+}
+
 export function serviceContext(
   record: ServiceRecord,
   all: readonly ServiceRecord[],
@@ -312,7 +347,8 @@ export function serviceContext(
   const peers = all.filter((other) => other.name !== record.name).map(peerContext);
   const database = databaseContext(record.db, { name: record.name, module, envPrefix: prefix }, record.dbPort, secrets.database);
   const token = tokenContext(record, all, project, secrets);
-  const brokerExtras = brokerAdditions(brokerContext(project.broker ?? DEFAULT_BROKER, toSnake(project.projectName)), prefix);
+  const { models: brokerModels, ...brokerExtras } = brokerAdditions(brokerContext(project.broker ?? DEFAULT_BROKER, toSnake(project.projectName)), prefix);
+  const entity = entityContext(record.entity);
   return {
     name: record.name,
     distribution: serviceDistribution(record.name),
@@ -327,8 +363,14 @@ export function serviceContext(
     secretKey: secrets.secretKey,
     containerSecretKey: secrets.containerSecretKey,
     containerSecretVariable: `${prefix}SECRET_KEY`,
-    entity: entityContext(record.entity),
+    entity,
     migration: migrationContext(),
+    optionMigrations: optionMigrations([...(brokerExtras.broker ? ['events'] : []), ...(token.signingKeys === '' ? [] : ['accounts'])]),
+    models: modelsContext([
+      { module: entity.module, names: [entity.className] },
+      ...brokerModels,
+      ...(token.signingKeys === '' ? [] : authSpec((project.auth ?? NO_AUTH).auth).identityModels),
+    ]),
     peers,
     peersJson: peersJson(peers, (peer) => peer.url),
     composePeersJson: peersJson(peers, (peer) => peer.composeUrl),

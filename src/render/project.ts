@@ -47,6 +47,8 @@ function renderServiceFiles(service: ServiceContext, templates: TemplateSet, onl
     plural: service.entity.plural,
     service: service.module,
     revision: service.migration.revision,
+    // `__eventsRevision__`, `__accountsRevision__`: the options' migrations.
+    ...Object.fromEntries(Object.entries(service.optionMigrations).map(([name, migration]) => [`${name}Revision`, migration.revision])),
   };
   const plan: Plan = new Map();
   mergeInto(plan, renderLayers(templates, serviceLayers(service), service, values, only), servicePath(service));

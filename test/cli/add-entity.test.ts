@@ -48,7 +48,7 @@ describe('add-entity --dry-run', () => {
     const before = hashTree(project);
     const run = await addEntity(project, ['users', 'invoice', '--dry-run']);
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/Would create 10 files in \./);
+    expect(run.stdout).toMatch(/Would create 11 files in \./);
     for (const file of ['app/models/invoice.py', 'app/api/v1/invoices.py', 'migrations/versions/0002_create_invoices_table.py', 'tests/test_invoice_routes.py']) {
       expect(run.stdout).toContain(`services/users/${file}`);
     }
@@ -72,7 +72,7 @@ describe('add-entity', () => {
 
   it('adds the entity and says where its routes are', () => {
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/Added order item to orders \(\/api\/v1\/order-items, migration 0002\): 10 files created, 4 changed/);
+    expect(run.stdout).toMatch(/Added order item to orders \(\/api\/v1\/order-items, migration 0002\): 11 files created, 4 changed/);
     expect(run.stdout).toMatch(/make migrate-service-orders/);
   });
 

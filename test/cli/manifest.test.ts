@@ -96,6 +96,11 @@ const rows: Row[] = [
     field: 'broker',
     edit: (manifest) => (manifest.broker = value),
   })),
+  ...['oauth', '../../escape', null, 7, []].map((value): Row => ({
+    label: label('auth', value),
+    field: 'auth',
+    edit: (manifest) => (manifest.auth = value),
+  })),
   ...[null, 'x', []].map((value): Row => ({
     label: `services = ${JSON.stringify(value)}`,
     field: 'services',

@@ -4,6 +4,10 @@
  * (several heads, a revision twice, an unknown parent, a cycle).
  */
 import { describe, expect, it } from 'vitest';
+import { AUTHS } from '../../src/auth.js';
+import { BROKERS } from '../../src/brokers.js';
+import { planProject } from '../../src/commands/create.js';
+import { resolveFromFlags } from '../../src/options.js';
 import { migrationContext, serviceContext } from '../../src/context.js';
 import { createdTables, mappedTables, migrationHead, parseRevision } from '../../src/migrations.js';
 import { renderEntity, renderService } from '../../src/render/project.js';
@@ -136,5 +140,24 @@ describe('renderEntity', () => {
     // The same files, byte for byte, as a whole service rendered with that entity.
     const whole = renderService(service);
     for (const file of files) expect(renderEntity(service).get(file)).toBe(whole.get(file));
+  });
+});
+
+describe('the migrations of a new project', () => {
+  // Every choice that adds tables (a broker: outbox and inbox; tokens: the identity service's
+  // accounts) chains its revision after the first entity's: one line of revisions a service.
+  const CHOICES = AUTHS.flatMap((auth) => BROKERS.map((broker) => [auth, broker] as const));
+  it.each(CHOICES)('form one chain in every service (auth %s, broker %s)', (auth, broker) => {
+    const answers = resolveFromFlags('demo', { services: 'users,orders@postgres', auth, broker, install: true, test: true, git: true }, { cwd: '/tmp', uvAvailable: true });
+    const plan = planProject(answers, '1.2.3');
+    for (const service of answers.services) {
+      const dir = `services/${service.name}/migrations/versions/`;
+      const scripts = new Map([...plan].filter(([file]) => file.startsWith(dir) && file.endsWith('.py')));
+      const head = migrationHead(scripts);
+      expect(head.ok, `${service.name}: ${head.ok ? '' : head.reason}`).toBe(true);
+      // The head is the last of as many revisions as there are scripts, numbered 0001, 0002, ...
+      expect(head.ok && head.head?.revision, service.name).toBe(String(scripts.size).padStart(4, '0'));
+      for (const file of scripts.keys()) expect(file.slice(dir.length, dir.length + 4), file).toMatch(/^\d{4}$/);
+    }
   });
 });
