@@ -7,6 +7,7 @@ import httpx
 
 from app.core.settings import Settings
 from tests.app_transport import running_app_transport
+from tests.client_headers import client_headers
 
 
 @asynccontextmanager
@@ -22,6 +23,8 @@ async def open_client(
     """
     async with (
         running_app_transport(settings, raise_app_exceptions=raise_app_exceptions) as transport,
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+        httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=client_headers(settings)
+        ) as client,
     ):
         yield client

@@ -6,6 +6,7 @@ see each other's rows.
 """
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -22,20 +23,20 @@ from app.core.settings import Settings
 from app.models import Base
 from tests.app_client import open_client
 
-pytest_plugins = ["tests.database"]
+pytest_plugins = ["tests.database", "tests.app_options"]
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, settings_overrides: dict[str, Any]) -> Settings:
     # _env_file=None: the tests must not depend on the developer's .env.
     return Settings(
         _env_file=None,
         environment="test",
         database_url=database_url,
         secret_key=SecretStr(TEST_SECRET_KEY),
-        peers={},
+        **settings_overrides,
     )
 
 
