@@ -3,6 +3,7 @@
  * checked in the rendered files themselves.
  */
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
 import { planFor } from '../helpers/plan.js';
 
 const plan = planFor('shop', { services: 'users,payment-gateway:payment_gateway' });
@@ -89,5 +90,16 @@ describe('generated contracts', () => {
       ['users', 'user', 8001],
       ['payment-gateway', 'payment_gateway', 8002],
     ]);
+  });
+
+  it("documents every command of the CLI in the project's README, with a runnable example", () => {
+    const commands = buildProgram('0.0.0', () => Promise.reject(new Error('not run'))).commands.map((command) => command.name());
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    const readme = file('README.md');
+    for (const command of commands) {
+      // A line of a shell block that runs the command, and prose that names it.
+      expect(readme).toMatch(new RegExp(`^npx create-layered-backend(@latest)? ${command} `, 'm'));
+      expect(readme).toMatch(new RegExp(`^\`${command}\` `, 'm'));
+    }
   });
 });
