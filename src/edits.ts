@@ -84,3 +84,41 @@ export function addReadmeRow(text: string, row: string): EditResult {
   lines.splice(index + 1, 0, row.replace(/\n$/, ''));
   return ok(lines.join('\n'));
 }
+
+/** The header of a service README's table of endpoints, as the service template writes it. */
+const ENDPOINTS_TABLE_HEADER = /^\| method and path \| what it does \|\s*$/m;
+const API_ROW = /^\| `[A-Z]+ \/api\/v\d+\//;
+
+/**
+ * Add an entity's endpoint rows to a service README's table of endpoints, after the last row
+ * of an API route (before health and metrics), or first in the table when it lists none.
+ */
+export function addEndpointRows(text: string, rows: string): EditResult {
+  const header = ENDPOINTS_TABLE_HEADER.exec(text);
+  if (!header) return conflict('its table of endpoints (the "| method and path | what it does |" header) is gone');
+  const lines = text.split('\n');
+  const start = text.slice(0, header.index).split('\n').length - 1;
+  // The header, then the `| --- | --- |` line.
+  let index = start + 1;
+  for (let row = start + 2; row < lines.length && lines[row]!.startsWith('|'); row++) if (API_ROW.test(lines[row]!)) index = row;
+  lines.splice(index + 1, 0, ...rows.replace(/\n$/, '').split('\n'));
+  return ok(lines.join('\n'));
+}
+
+/** Add a route to the API cell of a service's row in the README's table of services. */
+export function addServiceRoute(text: string, service: string, route: string): EditResult {
+  if (!SERVICES_TABLE_HEADER.test(text)) return conflict('its table of services (the "| service | API |" header) is gone');
+  const link = `[${service}](services/${service}/README.md)`;
+  const lines = text.split('\n');
+  const index = lines.findIndex((line) => line.startsWith(`| ${link} |`));
+  if (index === -1) return conflict(`its table of services has no row for ${service}`);
+  const cells = lines[index]!.split('|');
+  // ['', ' [name](...) ', ' `/api/v1/x` ', ...]: the API is the second cell.
+  if (cells.length < 4) return conflict(`the row of ${service} in its table of services has no API cell`);
+  const api = cells[2]!.trim();
+  const added = `\`${route}\``;
+  if (api.split(/,\s*/).includes(added)) return ok(text);
+  cells[2] = ` ${api === '' ? added : `${api}, ${added}`} `;
+  lines[index] = cells.join('|');
+  return ok(lines.join('\n'));
+}

@@ -10,6 +10,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { applyChange, type ChangePlan } from '../apply.js';
 import { MANIFEST_FILE, migrationContext, serviceContext, type ServiceContext } from '../context.js';
+import { addEndpointRows, addServiceRoute, type EditResult } from '../edits.js';
 import { entityEdits, newEntityProblem } from '../entities.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { recoverInterruptedApply } from '../journal.js';
@@ -35,6 +36,8 @@ export interface PlannedEntity {
   change: ChangePlan;
   /** Why the change cannot be made safely: files in the way, files that cannot be edited. */
   conflicts: string[];
+  /** Files left as they are, though the entity would be listed there (a README rewritten by hand). */
+  notices: string[];
   /** The service, as seen by the new entity's templates (`entity` is the new one). */
   service: ServiceContext;
   manifest: Manifest;
@@ -140,12 +143,25 @@ export function planAddEntity(
     if (!result.ok) conflicts.push(`${file} cannot be edited safely: ${result.reason}`);
     else if (result.text !== before) modify.set(file, { before, after: result.text });
   }
+  // The READMEs list the routes: a README rewritten without its table is the user's to keep.
+  const notices: string[] = [];
+  const readmes: Array<[string, (text: string) => EditResult]> = [
+    [`${dir}/README.md`, (text) => addEndpointRows(text, templates.partial('readme-entity-endpoints')(service))],
+    ['README.md', (text) => addServiceRoute(text, record.name, `/api/v1/${service.entity.routePath}`)],
+  ];
+  for (const [file, edit] of readmes) {
+    if (!project.exists(file)) continue;
+    const before = project.read(file);
+    const result = edit(before);
+    if (!result.ok) notices.push(`${file} left as it is: ${result.reason}.`);
+    else if (result.text !== before) modify.set(file, { before, after: result.text });
+  }
   const updated: Manifest = {
     ...manifest,
     services: manifest.services.map((other) => (other === record ? withEntity(record, entity) : other)),
   };
   modify.set(MANIFEST_FILE, { before: project.read(MANIFEST_FILE), after: serializeManifest(updated) });
-  return { change: { create, modify }, conflicts, service, manifest: updated };
+  return { change: { create, modify }, conflicts, notices, service, manifest: updated };
 }
 
 /**
@@ -180,6 +196,7 @@ async function changeProject(serviceName: string, entity: string, flags: AddEnti
     throw new UsageError(`Cannot add ${entity} to ${serviceName}: nothing was changed.`, planned.conflicts.map((conflict) => `  ${conflict}`));
   }
   if (flags.gitCheck && !flags.dryRun) await assertNoUncommittedChanges(root);
+  for (const notice of planned.notices) reporter.info(notice);
   const relativeRoot = path.relative(env.cwd, root) || '.';
   if (flags.dryRun) {
     await showChangePlan(reporter, [...planned.change.create.keys()].sort(), planned.change.modify, relativeRoot);

@@ -72,7 +72,7 @@ describe('add-entity', () => {
 
   it('adds the entity and says where its routes are', () => {
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/Added order item to orders \(\/api\/v1\/order-items, migration 0002\): 11 files created, 4 changed/);
+    expect(run.stdout).toMatch(/Added order item to orders \(\/api\/v1\/order-items, migration 0002\): 11 files created, 6 changed/);
     expect(run.stdout).toMatch(/make migrate-service-orders/);
   });
 
@@ -85,6 +85,19 @@ describe('add-entity', () => {
     expect(read('app/models/__init__.py')).toMatch(/^from app\.models\.order import Order\nfrom app\.models\.order_item import OrderItem$/m);
     // The other service is untouched.
     expect(fs.existsSync(path.join(project, 'services/users/app/models/order_item.py'))).toBe(false);
+  });
+
+  it('lists its routes in both READMEs: the endpoint rows before health, the route in the table of services', () => {
+    const serviceReadme = fs.readFileSync(path.join(project, 'services/orders/README.md'), 'utf8');
+    const table = serviceReadme.split('| method and path | what it does |')[1]!.split('\n\n')[0]!;
+    const paths = [...table.matchAll(/^\| `([A-Z]+ [^`]+)`/gm)].map((match) => match[1]);
+    const routes = (plural: string) => [`GET /api/v1/${plural}?offset=0&limit=20`, `GET /api/v1/${plural}/{id}`, `POST /api/v1/${plural}`, `PATCH /api/v1/${plural}/{id}`, `DELETE /api/v1/${plural}/{id}`];
+    expect(paths.slice(0, 10)).toEqual([...routes('orders'), ...routes('order-items')]);
+    expect(paths[10]).toBe('GET /health');
+    expect(table).toMatch(/^\| `GET \/api\/v1\/order-items\/\{id\}` \| one order item, or 404 \|$/m);
+    const readme = fs.readFileSync(path.join(project, 'README.md'), 'utf8');
+    expect(readme).toMatch(/^\| \[orders\]\(services\/orders\/README\.md\) \| `\/api\/v1\/orders`, `\/api\/v1\/order-items` \| http:\/\/127\.0\.0\.1:8002 \|/m);
+    expect(readme).toMatch(/^\| \[users\]\(services\/users\/README\.md\) \| `\/api\/v1\/users` \|/m);
   });
 
   it('records the entity in the manifest', () => {
@@ -162,6 +175,22 @@ describe.each(REFUSALS)('add-entity refuses %s', (_, setup, args, message) => {
     expect(run.stderr).toMatch(message);
     expect(run.all).not.toMatch(/\n\s+at /);
     expect(hashTree(project)).toBe(before);
+  });
+});
+
+describe('add-entity with READMEs rewritten by hand', () => {
+  it('adds the entity, leaves both READMEs as they are and says so', async () => {
+    const project = await copyOf((p) => {
+      write(p, 'README.md', '# shop\n\nOur own words.\n');
+      edit(p, 'services/users/README.md', (text) => text.replace('| method and path | what it does |', '| route | purpose |'));
+    });
+    const readmes = ['README.md', 'services/users/README.md'].map((file) => fs.readFileSync(path.join(project, file), 'utf8'));
+    const run = await addEntity(project, ['users', 'invoice', '--yes']);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.all).toMatch(/services\/users\/README\.md left as it is: its table of endpoints .* is gone\./);
+    expect(run.all).toMatch(/README\.md left as it is: its table of services .* is gone\./);
+    expect(run.stdout).toMatch(/11 files created, 4 changed/);
+    expect(['README.md', 'services/users/README.md'].map((file) => fs.readFileSync(path.join(project, file), 'utf8'))).toEqual(readmes);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { serviceContext, type ServiceContext, type ServiceRecord } from '../../src/context.js';
+import { addEndpointRows, addServiceRoute } from '../../src/edits.js';
 import { entityEdits, newEntityProblem } from '../../src/entities.js';
 import { FRAMEWORKS, type Framework } from '../../src/frameworks.js';
 import { addImport, addLineAfterLast, addListItem, naturalCompare } from '../../src/python-edits.js';
@@ -259,5 +260,43 @@ describe('newEntityProblem', () => {
 
   it('accepts a fresh name', () => {
     expect(newEntityProblem('order_item', 'users', ['user', 'item2', 'index'], tables)).toBeUndefined();
+  });
+});
+
+describe('the README tables add-entity extends', () => {
+  const serviceReadme = renderService(context('fastapi', 'user')).get('services/users/README.md')!;
+  const rows = (plural: string) => `| \`GET /api/v1/${plural}/{id}\` | one |\n| \`DELETE /api/v1/${plural}/{id}\` | gone |\n`;
+
+  it('puts the endpoint rows after the last API row, before health, and keeps rows added by hand', () => {
+    const withOwn = serviceReadme.replace('| `GET /health` |', '| `POST /api/v1/users/import` | ours |\n| `GET /health` |');
+    const result = addEndpointRows(withOwn, rows('invoices'));
+    expect(result.ok).toBe(true);
+    const text = (result as { text: string }).text;
+    expect(text).toContain('| `POST /api/v1/users/import` | ours |\n| `GET /api/v1/invoices/{id}` | one |\n| `DELETE /api/v1/invoices/{id}` | gone |\n| `GET /health` |');
+    // Nothing else moved.
+    expect(text.replace(rows('invoices'), '')).toBe(withOwn);
+  });
+
+  it('starts the table when it lists no API route, and refuses a README without the table', () => {
+    const bare = '# x\n\n| method and path | what it does |\n| --- | --- |\n| `GET /health` | up |\n';
+    expect(addEndpointRows(bare, rows('invoices'))).toEqual({ ok: true, text: bare.replace('| --- | --- |\n', `| --- | --- |\n${rows('invoices')}`) });
+    expect(addEndpointRows('# x\n', rows('invoices'))).toMatchObject({ ok: false, reason: expect.stringMatching(/table of endpoints/) });
+  });
+
+  const projectReadme = '| service | API | local URL | database |\n| --- | --- | --- | --- |\n| [users](services/users/README.md) | `/api/v1/users` | http://127.0.0.1:8001 | SQLite |\n| [users-archive](services/users-archive/README.md) | `/api/v1/archives` | http://127.0.0.1:8002 | SQLite |\n';
+  it.each([
+    ['users', '/api/v1/invoices', '| [users](services/users/README.md) | `/api/v1/users`, `/api/v1/invoices` | http://127.0.0.1:8001 | SQLite |'],
+    ['users-archive', '/api/v1/boxes', '| [users-archive](services/users-archive/README.md) | `/api/v1/archives`, `/api/v1/boxes` | http://127.0.0.1:8002 | SQLite |'],
+  ])('adds the route to the row of %s only, once', (service, route, row) => {
+    const result = addServiceRoute(projectReadme, service, route);
+    expect(result.ok).toBe(true);
+    const text = (result as { text: string }).text;
+    expect(text.split('\n').filter((line, index) => line !== projectReadme.split('\n')[index])).toEqual([row]);
+    expect(addServiceRoute(text, service, route)).toEqual({ ok: true, text });
+  });
+
+  it('refuses a README without the table or without the row', () => {
+    expect(addServiceRoute('# x\n', 'users', '/api/v1/invoices')).toMatchObject({ ok: false, reason: expect.stringMatching(/table of services/) });
+    expect(addServiceRoute(projectReadme, 'billing', '/api/v1/invoices')).toMatchObject({ ok: false, reason: expect.stringMatching(/no row for billing/) });
   });
 });
