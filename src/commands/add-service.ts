@@ -111,25 +111,32 @@ function nextPort(manifest: Manifest, taken: ReadonlyMap<number, string>): numbe
 }
 
 
-/** Step 1: the answers, from flags and, in a terminal, prompts for what they left open. */
-async function gatherAddAnswers(
-  name: string,
-  flags: AddServiceFlags,
-  manifest: Manifest,
-  root: string,
-  interactive: boolean,
-): Promise<AddServiceAnswers> {
+/**
+ * The questions a terminal asks for what the flags left open, before the project lock is
+ * taken: a run waiting for an answer must not stop other runs from changing the project. The
+ * answers come back as flags; the run then checks them again, holding the lock, against the
+ * project as it is by then (another run may have added a service meanwhile).
+ */
+async function askFirst(name: string, flags: AddServiceFlags, root: string, env: CommandEnv): Promise<AddServiceFlags> {
+  // Read as it is now, without the lock: only to ask sensible questions.
+  const manifest = readManifest(root, env.version, `add-service ${shellQuote(name)}`);
   const nameProblem = newServiceNameProblem(name, manifest, root);
   if (nameProblem) throw new UsageError(nameProblem);
-  let { entity, db } = flags;
-  if (interactive) {
-    const { askAddServiceQuestions } = await import('../prompts.js');
-    ({ entity, db } = await askAddServiceQuestions({ name, entity, db, projectDb: manifest.db ?? DEFAULT_DATABASE }));
-  }
-  entity ??= defaultEntity(name);
+  // Say it before the questions, not after them.
+  if (flags.gitCheck && !flags.dryRun) await assertNoUncommittedChanges(root);
+  const { askAddServiceQuestions } = await import('../prompts.js');
+  const { entity, db } = await askAddServiceQuestions({ name, entity: flags.entity, db: flags.db, projectDb: manifest.db ?? DEFAULT_DATABASE });
+  return { ...flags, entity, db };
+}
+
+/** Step 1: the answers, from the flags (and the answers given to askFirst), checked against `manifest`. */
+function gatherAddAnswers(name: string, flags: AddServiceFlags, manifest: Manifest, root: string): AddServiceAnswers {
+  const nameProblem = newServiceNameProblem(name, manifest, root);
+  if (nameProblem) throw new UsageError(nameProblem);
+  const entity = flags.entity ?? defaultEntity(name);
   const entityProblem = entityNameProblem(entity);
   if (entityProblem) throw new UsageError(entityProblem);
-  db ??= manifest.db ?? DEFAULT_DATABASE;
+  const db = flags.db ?? manifest.db ?? DEFAULT_DATABASE;
   const databaseProblem = serviceDatabaseProblem(name, db);
   if (databaseProblem) throw new UsageError(databaseProblem);
   const taken = portsInUse(root, manifest);
@@ -258,12 +265,12 @@ function installPlanFor(root: string, manifest: Manifest): InstallPlan {
   };
 }
 
-/** Read the project, ask, plan and apply, holding the project lock. Undefined after a dry run. */
+/** Read the project, plan and apply, holding the project lock. Undefined after a dry run. */
 async function changeProject(name: string, flags: AddServiceFlags, env: CommandEnv, start: string, root: string) {
   const { reporter } = env;
   const manifest = readManifest(root, env.version, `add-service ${shellQuote(name)}`);
   if (flags.gitCheck && !flags.dryRun) await assertNoUncommittedChanges(root);
-  const answers = await gatherAddAnswers(name, flags, manifest, root, env.interactive);
+  const answers = gatherAddAnswers(name, flags, manifest, root);
   for (const warning of projectWarnings(start, root, manifest, answers)) reporter.warn(warning);
   const missingFolders = missingServiceFolders(root, manifest);
   const planned = planAddService(root, manifest, answers);
@@ -293,9 +300,10 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
   reporter.intro(`create-layered-backend ${env.version}: add-service`);
   const start = path.resolve(env.cwd, flags.cwd ?? '.');
   const root = findProjectRoot(start);
+  const answered = env.interactive ? await askFirst(name, flags, root, env) : flags;
   const applied = await withProjectLock(root, reporter, async () => {
     recoverInterruptedApply(root, reporter);
-    return changeProject(name, flags, env, start, root);
+    return changeProject(name, answered, env, start, root);
   });
   if (!applied) return;
   const { planned, answers, created, relativeRoot, missingFolders } = applied;
