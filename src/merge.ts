@@ -111,6 +111,27 @@ export interface UpdatePlan {
 }
 
 /**
+ * Whether a working-tree file has Windows line endings where the generator writes Unix ones:
+ * git's `core.autocrlf` converts every line of a text file on checkout. Such a file is
+ * compared and merged with its line endings made Unix, and what is written to it gets them
+ * back, so that the conversion alone is never a change of yours, nor a conflict.
+ */
+export function checkedOutWithCrlf(ours: Buffer | undefined, base: Buffer | undefined): boolean {
+  if (ours === undefined || isBinary(ours) || (base !== undefined && base.includes('\r\n'))) return false;
+  const lineFeeds = count(ours, 0x0a);
+  return lineFeeds > 0 && ours.toString('latin1').split('\r\n').length - 1 === lineFeeds;
+}
+
+function count(buffer: Buffer, byte: number): number {
+  let found = 0;
+  for (let index = buffer.indexOf(byte); index !== -1; index = buffer.indexOf(byte, index + 1)) found++;
+  return found;
+}
+
+const toLf = (buffer: Buffer): Buffer => Buffer.from(buffer.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
+const toCrlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
+
+/**
  * Plan the update of every file of `paths`. `versions(file)` gives its three versions; the
  * plan's changes are relative to the working tree (`before` is ours).
  */
@@ -128,18 +149,21 @@ export async function planUpdate(
     decisions: new Map(),
   };
   for (const file of [...new Set(paths)].sort()) {
-    const version = versions(file);
+    const onDisk = versions(file);
+    const before = onDisk.ours?.toString('utf8') ?? '';
+    const crlf = checkedOutWithCrlf(onDisk.ours, onDisk.base);
+    const version = crlf ? { ...onDisk, ours: toLf(onDisk.ours!) } : onDisk;
+    const written = (text: string) => (crlf ? toCrlf(text) : text);
     const decision = decide(version);
     plan.decisions.set(file, decision);
-    const before = version.ours?.toString('utf8') ?? '';
     switch (decision.kind) {
       case 'write':
         if (version.ours === undefined) plan.change.create.set(file, version.theirs!);
-        else plan.change.modify.set(file, { before, after: version.theirs! });
+        else plan.change.modify.set(file, { before, after: written(version.theirs!) });
         break;
       case 'merge': {
         const result = await merge({ base: version.base ?? Buffer.alloc(0), ours: version.ours!, theirs: version.theirs! }, labels);
-        plan.change.modify.set(file, { before, after: result.text });
+        plan.change.modify.set(file, { before, after: written(result.text) });
         if (result.conflicts > 0) plan.conflicts.push({ file, why: 'markers' });
         else plan.merged.push(file);
         break;

@@ -5,7 +5,7 @@
  * against the git binary it runs.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, isBinary, mergeFile, planUpdate, type Decision, type FileVersions } from '../../src/merge.js';
+import { checkedOutWithCrlf, decide, isBinary, mergeFile, planUpdate, type Decision, type FileVersions } from '../../src/merge.js';
 
 // git merge-file follows merge.conflictStyle: the markers checked here are git's default ones.
 process.env.GIT_CONFIG_GLOBAL = '/dev/null';
@@ -99,5 +99,33 @@ describe('planUpdate', () => {
     expect(clean.change.modify.get('f')?.after).toBe(lines(10, { 0: 'mine', 9: 'new' }));
     const none = await planUpdate(['f', 'g'], () => ({ base: b('a\n'), ours: b('a\n'), theirs: 'a\n' }), labels);
     expect(none.change.create.size + none.change.modify.size + none.change.remove!.length + none.conflicts.length).toBe(0);
+  });
+});
+
+describe('a checkout with Windows line endings (core.autocrlf)', () => {
+  const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+  const textCases = CASES.filter(([, { base, ours, theirs }]) => ![base, ours, Buffer.from(theirs ?? '')].some(isBinary) && ours !== undefined);
+
+  it('is told from a file with a few CRLF lines of its own, and from a generated CRLF file', () => {
+    expect(checkedOutWithCrlf(b('a\r\nb\r\n'), b('a\nb\n'))).toBe(true);
+    expect(checkedOutWithCrlf(b('a\r\nb\n'), b('a\nb\n'))).toBe(false);
+    expect(checkedOutWithCrlf(b('a\r\nb\r\n'), b('a\r\nb\r\n'))).toBe(false);
+    expect(checkedOutWithCrlf(b('no newline'), undefined)).toBe(false);
+    expect(checkedOutWithCrlf(BIN, undefined)).toBe(false);
+  });
+
+  it.each(textCases)('%s: the same decision and change as the LF checkout, with CRLF written back', async (name, versions) => {
+    const merger = async ({ ours, theirs }: { ours: Buffer; theirs: string }) => ({ text: `${ours.toString()}${theirs}`, conflicts: 0 });
+    const lf = await planUpdate([name], () => versions, labels, merger);
+    const converted = await planUpdate([name], () => ({ ...versions, ours: b(crlf(versions.ours!.toString())) }), labels, merger);
+    expect(converted.decisions).toEqual(lf.decisions);
+    expect(converted.change.remove).toEqual(lf.change.remove);
+    expect([...converted.change.modify].map(([file, { after }]) => [file, after])).toEqual([...lf.change.modify].map(([file, { after }]) => [file, crlf(after)]));
+  });
+
+  it('merges a CRLF checkout cleanly with git merge-file, keeping CRLF', async () => {
+    const plan = await planUpdate(['f'], () => ({ base: b(lines(10)), ours: b(crlf(lines(10, { 1: 'mine' }))), theirs: lines(10, { 8: 'theirs' }) }), labels);
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.change.modify.get('f')?.after).toBe(crlf(lines(10, { 1: 'mine', 8: 'theirs' })));
   });
 });
