@@ -310,6 +310,9 @@ function baseServiceFiles(service: ServiceContext): Map<string, string> {
 function devDatabase(service: ServiceContext, server: ServerContext): object[] {
   const name = databaseName(service);
   const selector = { [NAME_LABEL]: name };
+  // Named after the database, not the service: the service's selectors (its Deployment, its
+  // Service, the NetworkPolicies that admit it) must not take the database's pods for its own.
+  const databaseLabels = labels({ name, projectName: service.projectName }, 'database');
   const spec = databaseEngine(service.db).server!;
   // The official images create the service's account and database from these variables.
   const env = spec.kubernetes.environment(server);
@@ -317,13 +320,13 @@ function devDatabase(service: ServiceContext, server: ServerContext): object[] {
     {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name, labels: labels(service, 'database') },
+      metadata: { name, labels: databaseLabels },
       spec: {
         serviceName: name,
         replicas: 1,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: labels(service, 'database') },
+          metadata: { labels: databaseLabels },
           spec: {
             automountServiceAccountToken: false,
             containers: [
@@ -348,13 +351,13 @@ function devDatabase(service: ServiceContext, server: ServerContext): object[] {
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, labels: labels(service, 'database') },
+      metadata: { name, labels: databaseLabels },
       spec: { clusterIP: 'None', selector, ports: [{ name: 'database', port: server.containerPort, targetPort: 'database' }] },
     },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name, labels: labels(service, 'database') },
+      metadata: { name, labels: databaseLabels },
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],

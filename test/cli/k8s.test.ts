@@ -2,7 +2,8 @@
  * The Kubernetes manifests of real projects, as a user builds them: every overlay of projects
  * of both frameworks and mixed databases builds with `kubectl kustomize` and validates
  * strictly (unknown fields refused) against Kubernetes 1.31 and the newest version
- * kubernetes-validate knows; after add-service the overlays still build, with the new service.
+ * kubernetes-validate knows; every selector finds the pods it is meant for; after add-service
+ * the overlays still build, with the new service.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,6 +53,65 @@ async function validate(text: string, file: string, version: string): Promise<vo
 const names = (objects: Array<Record<string, any>>, kind: string) =>
   objects.filter((object) => object.kind === kind).map((object) => object.metadata.name as string).sort();
 
+type K8sObject = Record<string, any>;
+type Labels = Record<string, string>;
+const selects = (selector: Labels | undefined, labels: Labels | undefined): boolean =>
+  selector !== undefined && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+
+/**
+ * What the API server does not check but a cluster needs: every selector finds the pods it is
+ * meant for and no others. Each workload's selector matches its own pod template and no other
+ * workload's; each Service selects the pods of exactly one workload, on a port they have; each
+ * NetworkPolicy, its peers, each PodDisruptionBudget and autoscaler find a workload; each
+ * Ingress backend is a Service. Returns what is wrong, empty when all is well.
+ */
+function wiringProblems(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const workloads = objects.filter((object) => object.kind === 'Deployment' || object.kind === 'StatefulSet');
+  const podLabels = (workload: K8sObject): Labels => workload.spec.template.metadata.labels;
+  const matched = (selector: Labels | undefined) => workloads.filter((workload) => selects(selector, podLabels(workload)));
+  const id = (object: K8sObject) => `${object.kind} ${object.metadata.name}`;
+  for (const workload of workloads) {
+    const found = matched(workload.spec.selector.matchLabels).map(id);
+    if (found.length !== 1 || found[0] !== id(workload)) problems.push(`${id(workload)}: its selector matches ${found.join(', ') || 'no pod template'}`);
+  }
+  for (const service of objects.filter((object) => object.kind === 'Service')) {
+    const found = matched(service.spec.selector);
+    if (found.length !== 1) {
+      problems.push(`${id(service)}: selects the pods of ${found.map(id).join(', ') || 'no workload'}`);
+      continue;
+    }
+    const ports = found[0]!.spec.template.spec.containers.flatMap((container: K8sObject) => container.ports ?? []);
+    for (const { targetPort } of service.spec.ports) {
+      if (!ports.some((port: K8sObject) => port.name === targetPort || port.containerPort === targetPort)) problems.push(`${id(service)}: no container port ${targetPort}`);
+    }
+  }
+  for (const policy of objects.filter((object) => object.kind === 'NetworkPolicy')) {
+    if (matched(policy.spec.podSelector.matchLabels).length === 0) problems.push(`${id(policy)}: applies to no pod`);
+    const peers = [...(policy.spec.ingress ?? []).flatMap((rule: K8sObject) => rule.from ?? []), ...(policy.spec.egress ?? []).flatMap((rule: K8sObject) => rule.to ?? [])];
+    for (const peer of peers) {
+      // Selectors of other namespaces (the ingress controller, DNS) are outside the project.
+      if (peer.podSelector?.matchLabels && !peer.namespaceSelector && matched(peer.podSelector.matchLabels).length === 0) {
+        problems.push(`${id(policy)}: its peer ${JSON.stringify(peer.podSelector.matchLabels)} is no pod`);
+      }
+    }
+  }
+  for (const budget of objects.filter((object) => object.kind === 'PodDisruptionBudget')) {
+    if (matched(budget.spec.selector.matchLabels).length !== 1) problems.push(`${id(budget)}: does not select exactly one workload`);
+  }
+  for (const autoscaler of objects.filter((object) => object.kind === 'HorizontalPodAutoscaler')) {
+    const target = autoscaler.spec.scaleTargetRef;
+    if (!workloads.some((workload) => workload.kind === target.kind && workload.metadata.name === target.name)) problems.push(`${id(autoscaler)}: no ${target.kind} ${target.name}`);
+  }
+  const services = new Set(names(objects, 'Service'));
+  for (const ingress of objects.filter((object) => object.kind === 'Ingress')) {
+    for (const rule of ingress.spec.rules) {
+      for (const entry of rule.http.paths) if (!services.has(entry.backend.service.name)) problems.push(`${id(ingress)}: no Service ${entry.backend.service.name}`);
+    }
+  }
+  return problems;
+}
+
 const PROJECTS = [
   { framework: 'fastapi', services: 'users@sqlite,orders@postgres,pay_gw:payment@mysql', deployments: ['orders', 'pay-gw', 'users'], databases: ['orders-db', 'pay-gw-db'] },
   { framework: 'litestar', services: 'catalog:product@mysql,notes@sqlite', deployments: ['catalog', 'notes'], databases: ['catalog-db'] },
@@ -79,6 +139,7 @@ describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kub
       const { text, objects } = await build(project, overlay);
       expect(names(objects, 'Deployment')).toEqual(deployments);
       expect(names(objects, 'StatefulSet')).toEqual(overlay === 'dev' ? databases : []);
+      expect(wiringProblems(objects)).toEqual([]);
       for (const version of [OLDEST_VERSION, newest]) await validate(text, path.join(work, `${framework}-${overlay}.yaml`), version);
       // The generated secrets reach the pods under their hashed names.
       for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
@@ -111,6 +172,7 @@ describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kub
       const policy = objects.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'users')!;
       const peers = policy.spec.ingress[1].from.map((entry: any) => entry.podSelector.matchLabels['app.kubernetes.io/name']);
       expect(peers).toEqual(['orders', 'pay-gw', 'notes']);
+      expect(wiringProblems(objects)).toEqual([]);
       await validate(text, path.join(work, `grown-${overlay}.yaml`), newest);
     });
   });
