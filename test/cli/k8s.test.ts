@@ -114,7 +114,7 @@ function wiringProblems(objects: K8sObject[]): string[] {
 
 const PROJECTS = [
   { framework: 'fastapi', services: 'users@sqlite,orders@postgres,pay_gw:payment@mysql', deployments: ['orders', 'pay-gw', 'users'], databases: ['orders-db', 'pay-gw-db'] },
-  { framework: 'litestar', services: 'catalog:product@mysql,notes@sqlite', deployments: ['catalog', 'notes'], databases: ['catalog-db'] },
+  { framework: 'litestar', services: 'catalog:product@mysql,notes@sqlite', deployments: ['catalog', 'identity', 'notes'], databases: ['catalog-db'], options: ['--auth', 'jwt', '--broker', 'nats'] },
 ] as const;
 
 describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kubernetes-validate --strict)', () => {
@@ -125,10 +125,11 @@ describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kub
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  describe.each(PROJECTS)('$framework project with --services $services', ({ framework, services, deployments, databases }) => {
+  describe.each(PROJECTS)('$framework project with --services $services', ({ framework, services, deployments, databases, ...rest }) => {
     const project = path.join(work, framework);
+    const options = 'options' in rest ? rest.options : [];
     beforeAll(async () => {
-      const created = await runCli([framework, '--services', services, '--framework', framework, '--yes', '--no-install', '--no-git'], { cwd: work });
+      const created = await runCli([framework, '--services', services, '--framework', framework, ...options, '--yes', '--no-install', '--no-git'], { cwd: work });
       expect(created.exitCode, created.all).toBe(0);
       // Every project here has a SQLite service: the CLI says once that it cannot scale out.
       expect(created.stdout.match(/\(SQLite\) runs? as a single replica/g)).toHaveLength(1);
