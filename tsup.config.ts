@@ -102,7 +102,7 @@ function commonJsChunks(): TsupPlugin {
         minify: !process.env.NO_MINIFY,
         // import() would start the ES module loader after all: a require() on first use instead.
         supported: { 'dynamic-import': false },
-        // templates.ts finds the precompiled templates beside the bundle through import.meta.url.
+        // templates.ts finds the compiled templates beside the bundle through import.meta.url.
         define: { 'import.meta.url': '__importMetaUrl' },
         banner: code.includes('import.meta.url') ? "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" : '',
       });
@@ -124,7 +124,7 @@ export default defineConfig({
   esbuildPlugins: [lazyBuiltins(), lazyYaml()],
   // Keep `node:` in imports (node 20 knows it), so that lazyBuiltins sees every builtin import.
   removeNodeProtocol: false,
-  // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs), then
+  // Templates are compiled into dist/templates/ (see scripts/precompile-templates.mjs), then
   // the chunks the common paths never load are shipped with brotli (scripts/compress-dist.mjs).
   onSuccess: 'node scripts/precompile-templates.mjs && node scripts/compress-dist.mjs',
   plugins: [commonJsChunks()],
