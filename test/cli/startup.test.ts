@@ -91,6 +91,8 @@ describe('what a run loads', () => {
     const loaded = await loadedBy(createArgs(`dry-${framework}-${db}`, '--framework', framework, '--db', db, '--dry-run'));
     // No subprocess: uv is looked up on PATH, not asked for its version.
     expect(loaded.builtins).not.toContain('child_process');
+    // Nor node:crypto: the secrets come from /dev/urandom (src/random.ts).
+    if (process.platform !== 'win32') expect(loaded.builtins).not.toContain('crypto');
     expect(loaded.builtins).not.toContain(ESM_LOADER);
     // Nothing needs createRequire: the templates are data files, read.
     expect(loaded.builtins).not.toContain('module');
