@@ -95,6 +95,10 @@ function commonJsChunks(): TsupPlugin {
     name: 'commonjs-chunks',
     renderChunk(code, chunk) {
       if (chunk.type !== 'chunk') return undefined;
+      // A default import of a node builtin would become __toESM(require(...)), which copies
+      // every export of the module (fs has ~100) into a new object of getters, in each chunk
+      // that imports it: the builtin's exports object itself is what the default import means.
+      code = code.replace(/\bimport\s*([\w$]+)\s*from\s*"(node:[\w/]+)";/g, 'const $1 = require("$2");');
       const result = transformSync(code, {
         format: 'cjs',
         target: 'node20',
