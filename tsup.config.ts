@@ -95,6 +95,10 @@ function commonJsChunks(): TsupPlugin {
     name: 'commonjs-chunks',
     renderChunk(code, chunk) {
       if (chunk.type !== 'chunk') return undefined;
+      // A default import of a node builtin would become __toESM(require(...)), which copies
+      // every export of the module (fs has ~100) into a new object of getters, in each chunk
+      // that imports it: the builtin's exports object itself is what the default import means.
+      code = code.replace(/\bimport\s*([\w$]+)\s*from\s*"(node:[\w/]+)";/g, 'const $1 = require("$2");');
       const result = transformSync(code, {
         format: 'cjs',
         target: 'node20',
@@ -102,7 +106,7 @@ function commonJsChunks(): TsupPlugin {
         minify: !process.env.NO_MINIFY,
         // import() would start the ES module loader after all: a require() on first use instead.
         supported: { 'dynamic-import': false },
-        // templates.ts finds the precompiled templates beside the bundle through import.meta.url.
+        // templates.ts finds the compiled templates beside the bundle through import.meta.url.
         define: { 'import.meta.url': '__importMetaUrl' },
         banner: code.includes('import.meta.url') ? "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" : '',
       });
@@ -124,7 +128,7 @@ export default defineConfig({
   esbuildPlugins: [lazyBuiltins(), lazyYaml()],
   // Keep `node:` in imports (node 20 knows it), so that lazyBuiltins sees every builtin import.
   removeNodeProtocol: false,
-  // Templates are precompiled into dist/templates/ (see scripts/precompile-templates.mjs), then
+  // Templates are compiled into dist/templates/ (see scripts/precompile-templates.mjs), then
   // the chunks the common paths never load are shipped with brotli (scripts/compress-dist.mjs).
   onSuccess: 'node scripts/precompile-templates.mjs && node scripts/compress-dist.mjs',
   plugins: [commonJsChunks()],

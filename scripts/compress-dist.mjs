@@ -4,9 +4,9 @@
 // less well than brotli).
 //   dist/cold.br       the chunks that neither --help nor create (without install) loads:
 //                      execa, @clack/prompts, diff, the yaml library, add-service, doctor
-// The precompiled templates are not compressed: a dry run reads most of them, and the blob
-// (416 kB -> 85 kB, 26 kB less packed than gzip) cost it ~10 ms of CPU (zlib, decompressing
-// and parsing every layer), a sixth of node's own start.
+// The compiled templates (dist/templates, data) are not compressed: a dry run reads most of
+// them, and with brotli (~40 kB less packed than npm's gzip) each run would load zlib and
+// decompress every layer first.
 // Each file keeps its name as a one-line stub that hands its module to dist/unpack.js, which
 // decompresses the blob once (~1 ms) and compiles the file's code as that module: requires
 // between chunks, __filename and stack traces stay as they were.

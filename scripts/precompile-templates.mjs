@@ -1,22 +1,34 @@
 #!/usr/bin/env node
-// Build step (run by tsup after bundling): turns templates/ into one CommonJS module per layer
-// under dist/templates/, so the CLI never reads or compiles a template at run time.
-//   dist/templates/<layer>.cjs   module.exports = [[relativePath, "static text" | precompiled spec], ...]
-//   dist/templates/partials.cjs  module.exports = { name: precompiled spec }
-// A layer is a folder of templates/ holding files (project, service/base, service/fastapi, ...);
-// src/render/templates.ts reads these modules and instantiates the specs with Handlebars' runtime.
+// Build step (run by tsup after bundling): compiles templates/ into one data file per layer
+// under dist/templates/ (the format is src/render/template-format.ts), so that the CLI neither
+// loads a template engine nor compiles a template at run time:
+//   dist/templates/<layer>.tpl     project, project-<x>, service-<x>
+//   dist/templates/partials.tpl    the partials of templates/partials
+// Handlebars parses every template; src/render/template-compiler.ts turns the parse into data
+// and stops the build, naming the file and line, on anything the runtime does not implement.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transformSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 import Handlebars from 'handlebars';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const templates = path.join(root, 'templates');
 const out = path.join(root, 'dist', 'templates');
-// The same options as src/render/templates.ts uses when it compiles from disk.
-const OPTIONS = { noEscape: true, strict: true };
-const HBS = '.hbs';
+
+/** The compiler is TypeScript without run-time imports: bundled in memory, loaded as a data: URL. */
+async function loadCompiler() {
+  const { outputFiles } = buildSync({
+    entryPoints: [path.join(root, 'src/render/template-compiler.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    external: ['handlebars'],
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+}
+const { compileLayer, PARTIALS_LAYER, layerFile } = await loadCompiler();
 
 const walk = (dir, base = dir) =>
   fs
@@ -34,24 +46,21 @@ const layers = [
   ...fs.readdirSync(path.join(templates, 'service')).sort().map((name) => `service/${name}`),
 ];
 
+const sources = (dir, filter = () => true) =>
+  walk(dir)
+    .filter(filter)
+    .map((relative) => ({ relative, source: fs.readFileSync(path.join(dir, relative), 'utf8') }));
+const parse = (source) => Handlebars.parse(source);
+
+fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
-const moduleName = (layer) => `${layer.replace(/\//g, '-')}.cjs`;
-// Precompiled specs are verbose JavaScript: minified, they cost a third of the bytes to ship and to parse.
-const write = (file, code) => fs.writeFileSync(path.join(out, file), transformSync(code, { minify: true, format: 'cjs', target: 'node20' }).code);
-for (const layer of layers) {
-  const dir = path.join(templates, layer);
-  const entries = walk(dir).map((relative) => {
-    const source = fs.readFileSync(path.join(dir, relative), 'utf8');
-    const value = relative.endsWith(HBS) ? Handlebars.precompile(source, OPTIONS) : JSON.stringify(source);
-    return `[${JSON.stringify(relative)},${value}]`;
-  });
-  write(moduleName(layer), `module.exports=[\n${entries.join(',\n')}\n];\n`);
+const partials = sources(path.join(templates, PARTIALS_LAYER), (file) => file.endsWith('.hbs'));
+const partialNames = new Set(partials.map(({ relative }) => relative.slice(0, -'.hbs'.length)));
+let bytes = 0;
+for (const layer of [...layers, PARTIALS_LAYER]) {
+  const files = layer === PARTIALS_LAYER ? partials : sources(path.join(templates, layer));
+  const text = compileLayer(layer, files, parse, partialNames);
+  fs.writeFileSync(path.join(out, layerFile(layer)), text);
+  bytes += Buffer.byteLength(text);
 }
-const partialsDir = path.join(templates, 'partials');
-const partials = fs
-  .readdirSync(partialsDir)
-  .filter((file) => file.endsWith(HBS))
-  .sort()
-  .map((file) => `${JSON.stringify(file.slice(0, -HBS.length))}:${Handlebars.precompile(fs.readFileSync(path.join(partialsDir, file), 'utf8'), OPTIONS)}`);
-write('partials.cjs', `module.exports={\n${partials.join(',\n')}\n};\n`);
-console.log(`precompiled ${layers.length} template layers into ${path.relative(root, out)}`);
+console.log(`compiled ${layers.length} template layers and the partials into ${path.relative(root, out)} (${(bytes / 1024).toFixed(0)} kB)`);

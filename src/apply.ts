@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from './random.js';
 import { afterWriteStep } from './crash-hook.js';
 import { describeFsError, WriteError } from './errors.js';
 import {

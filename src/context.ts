@@ -2,7 +2,7 @@
  * The plain values templates see. Every name and choice is computed here, so templates stay
  * free of logic: they print values and loop over services, nothing else.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from './random.js';
 import { brokerContext, DEFAULT_BROKER, type Broker, type BrokerContext } from './brokers.js';
 import { databaseContext, newDatabaseSecrets, nextDatabasePort, type Database, type DatabaseContext, type DatabaseSecrets } from './databases.js';
 import type { Framework } from './frameworks.js';

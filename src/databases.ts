@@ -5,7 +5,7 @@
  * module is the only place that names an engine: every other module reads these specs, so
  * adding an engine is one entry of DATABASE_ENGINES plus its overlay in templates/service/.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from './random.js';
 
 /** A database container of one engine, as compose runs it for one service. */
 interface ComposeSpec {

@@ -55,10 +55,19 @@ interface Context {
   path: YamlPath;
 }
 
+/**
+ * Most strings of our files (keys, names, images, paths) are written plain by every test
+ * below: a letter or `_`, then word characters, dots, slashes and dashes, and not a word YAML
+ * reads as null or a boolean. One test instead of a dozen for them.
+ */
+const SIMPLY_PLAIN = /^[A-Za-z_][\w./-]*$/;
+const NULL_OR_BOOLEAN = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+
 /** Single quotes when that avoids escaping a double quote, else JSON's double quotes. */
 const quoted = (value: string): string => (value.includes('"') && !value.includes("'") ? `'${value}'` : JSON.stringify(value));
 
 function scalarString(value: string, implicitKey: boolean, ctx: Context, style: YamlStyle): string {
+  if (SIMPLY_PLAIN.test(value) && !NULL_OR_BOOLEAN.test(value)) return style.doubleQuote?.test(value) ? JSON.stringify(value) : value;
   if (UNSUPPORTED.test(value)) throw new Error(`yamlText: unsupported string ${JSON.stringify(value)} at ${ctx.path.join('.')}`);
   if (value.includes('\n')) return blockLiteral(value, implicitKey, ctx, style);
   if (style.doubleQuote?.test(value)) return JSON.stringify(value);
@@ -111,19 +120,24 @@ function node(value: unknown, ctx: Context, style: YamlStyle): string {
 
 function map(value: Record<string, unknown>, ctx: Context, style: YamlStyle): string {
   if (ctx.inFlow) throw new Error(`yamlText: unsupported map in a flow sequence at ${ctx.path.join('.')}`);
-  const entries = Object.entries(value).filter(([, item]) => item !== undefined);
-  if (entries.length === 0) return '{}';
-  const lines: string[] = [];
-  entries.forEach(([key, item], index) => {
+  let text = '';
+  let index = 0;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (item === undefined) continue;
     const path = [...ctx.path, key];
-    if (style.spaceBefore?.(path, index)) lines.push('');
-    lines.push(pair(key, item, { ...ctx, path }, style));
-  });
-  return lines.reduce((text, line, index) => (index === 0 ? line : line ? `${text}\n${ctx.indent}${line}` : `${text}\n`), '');
+    // A blank line before the key is an empty line: no indent on it.
+    const blank = style.spaceBefore?.(path, index) === true;
+    if (index > 0) text += blank ? `\n\n${ctx.indent}` : `\n${ctx.indent}`;
+    else if (blank) text += `\n${ctx.indent}`;
+    text += pair(key, item, { indent: ctx.indent, inFlow: ctx.inFlow, path }, style);
+    index++;
+  }
+  return index === 0 ? '{}' : text;
 }
 
 function pair(key: string, value: unknown, ctx: Context, style: YamlStyle): string {
-  const inner: Context = { ...ctx, indent: ctx.indent + INDENT };
+  const inner: Context = { indent: ctx.indent + INDENT, inFlow: ctx.inFlow, path: ctx.path };
   const keyText = scalarString(key, true, inner, style);
   // The library writes longer keys as explicit `? key` entries.
   if (keyText.length > 1024) throw new Error(`yamlText: unsupported key longer than 1024 characters at ${ctx.path.join('.')}`);

@@ -5,15 +5,20 @@
 //   package           npm pack size                              vs  the goal in kB
 //
 // Where the floors are (CPU time, this 2-core machine, node 20; node -e 0 costs ~65 ms):
-//   dry-run <= 1.4x leaves ~26 ms for the whole run. Loading commander and the command line
-//   costs ~9 ms, handlebars' runtime ~3, the template layers of the default project ~4, crypto
-//   (the secrets in .env) ~3, rendering 199 files the first time ~8: ~27 ms. The YAML files
+//   dry-run <= 1.4x leaves ~26 ms for the whole run. The templates are data compiled by the
+//   build (src/render/template-format.ts): no template engine is loaded or compiled, the text
+//   is sliced from the layer files; secrets come from /dev/urandom, not node:crypto. What is
+//   left is mostly loading ~160 kB of bundled code in ~17 files (commander and the command
+//   line, the context, compose, Kubernetes, CI and YAML writers), running it cold, and
+//   printing: a CPU profile puts V8's compiling at about a third of it. The YAML files
 //   (compose, workflows, Kubernetes) are written without the yaml library (src/yaml-text.ts):
 //   loading it and stringifying its documents cold cost ~20 ms more.
 //   package <= 120 kB: the libraries the CLI is built on, each minified and gzipped alone, are
-//   yaml 36 kB, execa 37, @clack/prompts 19, commander 12, diff 8, handlebars' runtime 6:
-//   ~120 kB; the templates are 85 kB more (their sources alone gzip to 86 kB). The chunks only
-//   install, prompts, add-service and doctor load ship with brotli (scripts/compress-dist.mjs).
+//   yaml 36 kB, execa 37, @clack/prompts 19, commander 12, diff 8: ~112 kB; the chunks only
+//   install, prompts, add-service and doctor load ship with brotli (scripts/compress-dist.mjs,
+//   ~113 kB), what --help and create load ~58 kB gzipped, and the templates ~150 kB as npm
+//   gzips them (~112 kB with brotli, at the cost of loading zlib and decompressing every
+//   layer on each run, a few ms of a dry run).
 // --package-manager is given so that every machine renders the same project, with or
 // without uv on PATH (uv is looked up by scanning PATH, never run, so no probe is timed).
 import { execFileSync } from 'node:child_process';

@@ -14,10 +14,8 @@ import { FIRST_PORT, resolveFromFlags, reproduceCommand, shellQuote, type Create
 import { renderProject } from '../render/project.js';
 import { sortedPaths, type Plan } from '../render/plan.js';
 import { singleReplicaNotice } from '../k8s.js';
-import { gitSkipReason, INIT_COMMANDS, initRepository } from '../steps/git.js';
-import { installProject, projectInstallPlan, type StepFailure } from '../steps/install.js';
-import { phasesLine, type PhaseTimes } from '../steps/phases.js';
-import { testProject } from '../steps/test.js';
+import type { StepFailure } from '../steps/install.js';
+import type { PhaseTimes } from '../steps/phases.js';
 import { assertInstallTools, onPath } from '../steps/tools.js';
 import type { Reporter } from '../ui.js';
 
@@ -68,6 +66,14 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   if (!outcome) return;
 
   const { target, written } = outcome;
+  // What runs after the write (git, install, tests): loaded only now, so that a dry run
+  // never compiles it.
+  const [{ gitSkipReason, INIT_COMMANDS, initRepository }, { installProject, projectInstallPlan }, { phasesLine }, { testProject }] = await Promise.all([
+    import('../steps/git.js'),
+    import('../steps/install.js'),
+    import('../steps/phases.js'),
+    import('../steps/test.js'),
+  ]);
   const relativeDir = path.relative(env.cwd, target.absolute) || '.';
   const cdCommand = relativeDir === '.' ? '' : `cd ${shellQuote(relativeDir)} && `;
   reporter.success(`Wrote ${written.written} files to ${relativeDir}`);

@@ -3,16 +3,19 @@
  * service is rendered from several layers (base, framework overlay, database overlay), later
  * layers replacing files at the same path. See templates/README.md for the file rules.
  *
- * The published CLI never compiles a template: the build (scripts/precompile-templates.mjs)
- * turns each layer into a module of precompiled Handlebars specs beside the bundle, and only
- * the layers a run needs are loaded. Running from the sources (tests, `tsx`), or rendering
- * another folder of templates, compiles them from disk instead.
+ * The published CLI neither loads Handlebars nor compiles a template: the build
+ * (scripts/precompile-templates.mjs) compiles each layer into a data file beside the bundle
+ * (src/render/template-format.ts), which src/render/template-runtime.ts renders, and only the
+ * layers a run needs are read. Running from the sources (tests, `tsx`), or rendering another
+ * folder of templates, compiles them from disk with Handlebars instead, the reference the
+ * compiled form is tested against (test/unit/precompiled.test.ts).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars/runtime';
+import { isTemplateFile, layerFile, outputPathOf, PARTIALS_LAYER, partialName } from './template-format.js';
+import { readLayer, type PartialRender } from './template-runtime.js';
 import type { Plan } from './plan.js';
 
 type Render = (context: object) => string;
@@ -29,12 +32,10 @@ export interface TemplateSet {
   partial(name: string): Render;
 }
 
-const HBS_SUFFIX = '.hbs';
-const DOT_PREFIX = 'dot-';
 const PLACEHOLDER = /__([a-z][a-zA-Z]*)__/g;
 /** `__init__.py` and `__main__.py` are Python's names, not placeholders. */
 const PYTHON_DUNDERS = new Set(['init', 'main']);
-/** The options every template is compiled with, at build time and from disk alike. */
+/** The options every template is compiled with from disk; the compiled form behaves the same. */
 const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,75 +48,38 @@ export function templatesRoot(): string {
   throw new Error(`templates/ not found near ${here}`);
 }
 
-/** `app/models/__entity__.py.hbs` -> `app/models/__entity__.py`; `dot-env` -> `.env`. */
-function outputPathOf(relative: string): string {
-  const joined = relative
-    .split('/')
-    .map((segment) => (segment.startsWith(DOT_PREFIX) ? `.${segment.slice(DOT_PREFIX.length)}` : segment))
-    .join('/');
-  return joined.endsWith(HBS_SUFFIX) ? joined.slice(0, -HBS_SUFFIX.length) : joined;
-}
-
-type Environment = typeof Handlebars;
-
-/**
- * A template set whose layers are loaded (and compiled) on first use, once per process;
- * `env` is the Handlebars environment its templates look partials up in.
- */
-function lazySet(env: Environment, loadLayer: (name: string) => TemplateFile[], loadPartials: () => void): TemplateSet {
+/** A template set whose layers and partials are loaded on first use, once per process. */
+function lazySet(loadLayer: (name: string) => TemplateFile[], loadPartials: () => Map<string, Render>): TemplateSet {
   const layers = new Map<string, TemplateFile[]>();
-  let partialsLoaded = false;
-  const partials = () => {
-    if (!partialsLoaded) loadPartials();
-    partialsLoaded = true;
-  };
+  let partials: Map<string, Render> | undefined;
   return {
     layer(name) {
-      partials();
       let files = layers.get(name);
       if (!files) layers.set(name, (files = loadLayer(name)));
       return files;
     },
     partial(name) {
-      partials();
-      const partial = env.partials[name] as Render | undefined;
+      partials ??= loadPartials();
+      const partial = partials.get(name);
       if (partial === undefined) throw new Error(`No template partial ${name}`);
       return partial;
     },
   };
 }
 
-/**
- * The bundle's own `require` (its chunks are CommonJS): node:module, which createRequire needs,
- * costs a run ~2 ms to load. From the sources (ES modules: tests, tsx) there is none.
- */
-declare const require: NodeJS.Require | undefined;
-const requireFor = (file: string): NodeJS.Require => (typeof require === 'function' ? require : createRequire(file));
-
-/** Templates precompiled by the build, in `dist/templates/` beside the bundle. */
-export function precompiledTemplates(dir: string): TemplateSet {
-  const requireModule = requireFor(path.join(dir, 'index.cjs'));
-  // Absolute paths: the bundle's require resolves relative ones from its chunk, not from `dir`.
-  const load = (file: string): unknown => requireModule(path.join(dir, file));
-  type Spec = TemplateSpecification;
-  const instantiate = (value: string | Spec): Render =>
-    typeof value === 'string' ? () => value : (Handlebars.template(value) as Render);
-  return lazySet(
-    Handlebars,
-    (name) =>
-      (load(`${name.replace(/\//g, '-')}.cjs`) as Array<[string, string | Spec]>).map(([relative, value]) => ({
-        outputPath: outputPathOf(relative),
-        render: instantiate(value),
-      })),
-    () => {
-      for (const [name, spec] of Object.entries(load('partials.cjs') as Record<string, Spec>)) {
-        Handlebars.registerPartial(name, Handlebars.template(spec));
-      }
-    },
-  );
+/** Templates compiled by the build: the layer files in `dir` (dist/templates beside the bundle). */
+export function compiledTemplates(dir: string): TemplateSet {
+  const read = (layer: string) => fs.readFileSync(path.join(dir, layerFile(layer)), 'utf8');
+  let partials: Map<string, PartialRender> | undefined;
+  // Read when a template first uses a partial.
+  const loadPartials = () => (partials ??= new Map(readLayer(read(PARTIALS_LAYER), partial)));
+  const partial = (name: string): PartialRender => {
+    const found = loadPartials().get(name);
+    if (found === undefined) throw new Error(`The partial ${name} could not be found`);
+    return found;
+  };
+  return lazySet((name) => readLayer(read(name), partial).map(([outputPath, render]) => ({ outputPath, render })), loadPartials);
 }
-
-type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
 function walk(dir: string, base = dir): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -125,31 +89,36 @@ function walk(dir: string, base = dir): string[] {
 }
 
 /**
- * Templates compiled from a folder at run time, with the full Handlebars (a development
- * dependency, loaded only here: the bundle carries the runtime alone).
+ * Templates compiled from a folder at run time, with Handlebars (a development dependency,
+ * never in the bundle).
  */
 export function diskTemplates(root: string): TemplateSet {
   // A fresh environment per folder, so that two folders' partials never mix.
   const compiler = (createRequire(import.meta.url)('handlebars') as typeof import('handlebars')).create();
   const compile = (source: string): Render => compiler.compile(source, COMPILE_OPTIONS);
-  return lazySet(
-    compiler,
-    (name) => {
-      const dir = path.join(root, name);
-      if (!fs.existsSync(dir)) return [];
-      return walk(dir).map((relative) => {
-        const source = fs.readFileSync(path.join(dir, relative), 'utf8');
-        return { outputPath: outputPathOf(relative), render: relative.endsWith(HBS_SUFFIX) ? compile(source) : () => source };
-      });
-    },
-    () => {
-      const dir = path.join(root, 'partials');
-      if (!fs.existsSync(dir)) return;
-      for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(HBS_SUFFIX))) {
-        compiler.registerPartial(file.slice(0, -HBS_SUFFIX.length), compile(fs.readFileSync(path.join(dir, file), 'utf8')));
-      }
-    },
-  );
+  const partials = new Map<string, Render>();
+  let partialsLoaded = false;
+  const loadPartials = () => {
+    if (partialsLoaded) return partials;
+    partialsLoaded = true;
+    const dir = path.join(root, PARTIALS_LAYER);
+    if (!fs.existsSync(dir)) return partials;
+    for (const file of fs.readdirSync(dir).filter(isTemplateFile)) {
+      const render = compile(fs.readFileSync(path.join(dir, file), 'utf8'));
+      compiler.registerPartial(partialName(file), render);
+      partials.set(partialName(file), render);
+    }
+    return partials;
+  };
+  return lazySet((name) => {
+    loadPartials();
+    const dir = path.join(root, name);
+    if (!fs.existsSync(dir)) return [];
+    return walk(dir).map((relative) => {
+      const source = fs.readFileSync(path.join(dir, relative), 'utf8');
+      return { outputPath: outputPathOf(relative), render: isTemplateFile(relative) ? compile(source) : () => source };
+    });
+  }, loadPartials);
 }
 
 let packaged: TemplateSet | undefined;
@@ -157,7 +126,7 @@ let packaged: TemplateSet | undefined;
 /** The CLI's own templates: precompiled when built, else compiled from the checkout's folder. */
 export function packagedTemplates(): TemplateSet {
   const dir = path.join(here, 'templates');
-  packaged ??= fs.existsSync(path.join(dir, 'partials.cjs')) ? precompiledTemplates(dir) : diskTemplates(templatesRoot());
+  packaged ??= fs.existsSync(path.join(dir, layerFile(PARTIALS_LAYER))) ? compiledTemplates(dir) : diskTemplates(templatesRoot());
   return packaged;
 }
 

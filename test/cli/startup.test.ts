@@ -17,8 +17,10 @@ const dist = path.join(repoRoot, 'dist');
 
 interface Loaded {
   builtins: string[];
-  /** The package's files, relative to dist/. */
+  /** The package's files, relative to dist/, that it required. */
   files: string[];
+  /** The package's files, relative to dist/, that it read as data. */
+  reads: string[];
   /** The text of every JavaScript file of dist/ it loaded. */
   code: string;
 }
@@ -34,9 +36,10 @@ async function loadedBy(args: string[]): Promise<Loaded> {
     stdin: 'ignore',
   });
   expect(result.exitCode, result.stderr).toBe(0);
-  const { builtins, files } = JSON.parse(fs.readFileSync(file, 'utf8')) as { builtins: string[]; files: string[] };
-  const ours = files.filter((loaded) => loaded.startsWith(dist + path.sep)).map((loaded) => path.relative(dist, loaded).split(path.sep).join('/'));
-  return { builtins, files: ours, code: ours.map(sourceOf).join('\n') };
+  const { builtins, files, reads } = JSON.parse(fs.readFileSync(file, 'utf8')) as { builtins: string[]; files: string[]; reads: string[] };
+  const inDist = (paths: string[]) => paths.filter((loaded) => loaded.startsWith(dist + path.sep)).map((loaded) => path.relative(dist, loaded).split(path.sep).join('/'));
+  const ours = inDist(files);
+  return { builtins, files: ours, reads: inDist(reads), code: ours.map(sourceOf).join('\n') };
 }
 
 /**
@@ -77,7 +80,7 @@ describe('what a run loads', () => {
     expect(loaded.builtins).not.toContain('child_process');
     expect(loaded.builtins).not.toContain('crypto');
     expect(librariesIn(loaded.code)).toEqual([]);
-    expect(loaded.files.filter((file) => file.startsWith('templates/'))).toEqual([]);
+    expect([...loaded.files, ...loaded.reads].filter((file) => file.startsWith('templates/'))).toEqual([]);
   });
 
   it.each([
@@ -88,13 +91,17 @@ describe('what a run loads', () => {
     const loaded = await loadedBy(createArgs(`dry-${framework}-${db}`, '--framework', framework, '--db', db, '--dry-run'));
     // No subprocess: uv is looked up on PATH, not asked for its version.
     expect(loaded.builtins).not.toContain('child_process');
+    // Nor node:crypto: the secrets come from /dev/urandom (src/random.ts).
+    if (process.platform !== 'win32') expect(loaded.builtins).not.toContain('crypto');
     expect(loaded.builtins).not.toContain(ESM_LOADER);
-    // The precompiled templates are loaded with the bundle's own require, not createRequire.
+    // Nothing needs createRequire: the templates are data files, read.
     expect(loaded.builtins).not.toContain('module');
-    // handlebars' runtime renders the templates; the YAML files are written without the yaml
-    // library (src/yaml-text.ts), which only the commands that edit YAML load.
-    expect(librariesIn(loaded.code).sort()).toEqual(['handlebars']);
-    const templates = loaded.files.filter((file) => file.startsWith('templates/')).map((file) => path.basename(file, '.cjs'));
+    // No library: the templates are rendered from the build's compiled form, without Handlebars
+    // (src/render/template-runtime.ts); the YAML files are written without the yaml library
+    // (src/yaml-text.ts), which only the commands that edit YAML load.
+    expect(librariesIn(loaded.code)).toEqual([]);
+    expect(loaded.files.filter((file) => file.startsWith('templates/'))).toEqual([]);
+    const templates = loaded.reads.filter((file) => file.startsWith('templates/')).map((file) => path.basename(file, '.tpl'));
     expect(templates.sort()).toEqual(['partials', 'project', 'service-base', ...layers].sort());
   });
 
