@@ -9,11 +9,19 @@
 Each application has a registry of its own, so that several can run in one process.
 """
 
+import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 from prometheus_client import generate_latest as exposition
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import metrics as client_metrics
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,6 +31,10 @@ METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 OTHER_METHOD = "OTHER"
 LABELS = ("method", "route", "status")
+# The upper bounds of the duration histogram's buckets, in seconds (Prometheus's defaults).
+DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
+# Their `le` labels, as the client library writes them.
+BUCKET_LABELS = (*(str(bound) for bound in DURATION_BUCKETS), "+Inf")
 
 
 class DatabasePoolCollector(Collector):
@@ -49,33 +61,82 @@ class DatabasePoolCollector(Collector):
         )
 
 
-class ServiceMetrics:
-    def __init__(self, engine_of: Callable[[], AsyncEngine | None]) -> None:
-        self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "http_requests", "HTTP requests answered.", LABELS, registry=self.registry
-        )
-        self.duration = Histogram(
-            "http_request_duration_seconds",
-            "Time to answer an HTTP request, in seconds.",
-            LABELS,
-            registry=self.registry,
-        )
-        self.registry.register(DatabasePoolCollector(engine_of))
-        # The two series of each label set, looked up once: `labels()` takes a lock and
-        # checks its arguments on every call. The keys are bounded like the labels.
-        self.series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+class RequestSeries:
+    """The requests of one label set: how many, how long in all, and how many took at
+    most each bucket's bound (the last count: longer than every bound)."""
+
+    __slots__ = ("buckets", "count", "created", "seconds")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self.buckets = [0] * (len(DURATION_BUCKETS) + 1)
+        self.created = time.time()
+
+
+class RequestCollector(Collector):
+    """`http_requests_total` and `http_request_duration_seconds`, by label set.
+
+    Requests are recorded by the event loop's thread only (the observing middleware), in
+    plain numbers: the client library's own counters take a lock and check their state for
+    every value added, three times per request. The scrape, on the same thread, turns the
+    numbers into the families the client library writes.
+    """
+
+    def __init__(self) -> None:
+        self.series: dict[tuple[str, str, int], RequestSeries] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         method = method if method in KNOWN_METHODS else OTHER_METHOD
         key = (method, route, status)
         series = self.series.get(key)
         if series is None:
-            labels = (method, route, str(status))
-            series = self.requests.labels(*labels), self.duration.labels(*labels)
-            self.series[key] = series
-        series[0].inc()
-        series[1].observe(seconds)
+            series = self.series[key] = RequestSeries()
+        series.count += 1
+        series.seconds += seconds
+        # The first bucket whose bound is at least `seconds`, as the client library counts.
+        series.buckets[bisect_left(DURATION_BUCKETS, seconds)] += 1
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily("http_requests", "HTTP requests answered.", labels=LABELS)
+        durations = HistogramMetricFamily(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request, in seconds.",
+            labels=LABELS,
+        )
+        # The `_created` series, unless switched off as for the client library's metrics
+        # (PROMETHEUS_DISABLE_CREATED_SERIES, disable_created_metrics()).
+        with_created = getattr(client_metrics, "_use_created", True)
+        for (method, route, status), series in list(self.series.items()):
+            labels = [method, route, str(status)]
+            requests.add_metric(
+                labels, series.count, created=series.created if with_created else None
+            )
+            cumulative = 0
+            buckets = []
+            for bound, count in zip(BUCKET_LABELS, series.buckets, strict=True):
+                cumulative += count
+                buckets.append((bound, float(cumulative)))
+            durations.add_metric(labels, buckets, series.seconds)
+            if not with_created:
+                continue
+            durations.samples.append(
+                durations.samples[-1]._replace(
+                    name="http_request_duration_seconds_created", value=series.created
+                )
+            )
+        yield requests
+        yield durations
+
+
+class ServiceMetrics:
+    def __init__(self, engine_of: Callable[[], AsyncEngine | None]) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = RequestCollector()
+        self.registry.register(self.requests)
+        self.registry.register(DatabasePoolCollector(engine_of))
+        # Bound once: called for every request.
+        self.observe = self.requests.observe
 
     def exposition(self) -> bytes:
         return exposition(self.registry)

@@ -35,10 +35,15 @@ REQUEST_ID_RAW_HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
 class ObserveMiddleware:
-    def __init__(self, app: ASGIApp, metrics: ServiceMetrics, route_of: RouteOf) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: ServiceMetrics, route_of: RouteOf, *, traced: bool
+    ) -> None:
+        """`traced`: whether the application traces its requests (app.core.telemetry);
+        when it does not, there is no span to look up for the access log."""
         self.app = app
         self.metrics = metrics
         self.route_of = route_of
+        self.traced = traced
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,13 +62,15 @@ class ObserveMiddleware:
         status = 500  # what the client gets if the app fails before responding
         # The request's span, for the access log. Noted as the response starts: Litestar
         # traces inside this middleware, so the span is no longer current afterwards.
-        span = trace.get_current_span()
+        traced = self.traced
+        span = trace.get_current_span() if traced else None
 
         async def send_observed(message: Message) -> None:
             nonlocal status, span
             if message["type"] == "http.response.start":
                 status = message["status"]
-                span = trace.get_current_span()
+                if traced:
+                    span = trace.get_current_span()
                 # Replaces an X-Request-ID the application may have set itself.
                 headers = [
                     header

@@ -40,7 +40,12 @@ def setup_observability(app: FastAPI, tracer_provider: TracerProvider | None) ->
     """Call after every other middleware is added: the observing middleware runs first."""
     metrics = ServiceMetrics(engine_of=lambda: getattr(app.state, "engine", None))
     app.state.metrics = metrics
-    app.add_middleware(ObserveMiddleware, metrics=metrics, route_of=RouteTemplates(app))
+    app.add_middleware(
+        ObserveMiddleware,
+        metrics=metrics,
+        route_of=RouteTemplates(app),
+        traced=tracer_provider is not None,
+    )
     if tracer_provider is not None:
         # A server span per request, whose parent is the caller's (W3C traceparent); not
         # one more per ASGI message sent or received, which say little and cost much.

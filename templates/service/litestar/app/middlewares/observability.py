@@ -44,5 +44,6 @@ def setup_observability(app: Litestar) -> None:
     app.state.metrics = metrics
     # Litestar types the ASGI messages more narrowly than this plain middleware; they are
     # the same.
-    middleware = ObserveMiddleware(app.asgi_handler, metrics, route_template)  # type: ignore[arg-type]
+    traced = app.state.tracer_provider is not None  # see telemetry_plugins
+    middleware = ObserveMiddleware(app.asgi_handler, metrics, route_template, traced=traced)  # type: ignore[arg-type]
     app.asgi_handler = middleware  # type: ignore[assignment]
