@@ -1,8 +1,8 @@
 """Fixtures shared by the tests of this service.
 
-Every test starts on an empty database (`database_url`, from tests/database.py: a new
-SQLite file, or the tables of a server database emptied after each test), so tests never
-see each other's rows.
+Every test starts on a database whose tables are empty (`database_url`, from
+tests/database.py: a copy of a SQLite file migrated once per run, or a server database
+whose tables are emptied after each test), so tests never see each other's rows.
 """
 
 from collections.abc import AsyncIterator
@@ -10,18 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from pydantic import SecretStr
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.database import create_engine
-from app.core.migrations import MIGRATIONS_DIR
 from app.core.sessions import create_session_factory
 from app.core.settings import Settings
-from app.models import Base
 from tests.app_client import open_client
+from tests.schema import create_schema
 
 pytest_plugins = ["tests.database", "tests.app_options"]
 
@@ -40,19 +36,12 @@ def settings(database_url: str, settings_overrides: dict[str, Any]) -> Settings:
     )
 
 
-def stamp_head(connection: Connection) -> None:
-    """Record the schema as migrated to the head revision, as `alembic upgrade head` does
-    (the tables match it: tests/test_migrations.py checks that)."""
-    MigrationContext.configure(connection).stamp(ScriptDirectory(str(MIGRATIONS_DIR)), "head")
-
-
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database, whose tables are created from the models."""
     engine = create_engine(database_url)
     async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-        await connection.run_sync(stamp_head)
+        await connection.run_sync(create_schema)
     yield engine
     await engine.dispose()
 
