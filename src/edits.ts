@@ -76,12 +76,21 @@ const SERVICES_TABLE_HEADER = /^\| service \| API \|.*\|\s*$/m;
 
 /** Append a row to the README's table of services, after its last row. */
 export function addReadmeRow(text: string, row: string): EditResult {
-  const header = SERVICES_TABLE_HEADER.exec(text);
-  if (!header) return conflict('its table of services (the "| service | API |" header) is gone');
+  return addTableRows(text, SERVICES_TABLE_HEADER, 'its table of services (the "| service | API |" header) is gone', row, () => true);
+}
+
+/**
+ * Insert `rows` into the Markdown table under `header`, after its last row that `after`
+ * accepts (right under the `| --- |` line when none does); `missing` is why, when the table is gone.
+ */
+function addTableRows(text: string, header: RegExp, missing: string, rows: string, after: (row: string) => boolean): EditResult {
+  const found = header.exec(text);
+  if (!found) return conflict(missing);
   const lines = text.split('\n');
-  let index = text.slice(0, header.index).split('\n').length - 1;
-  while (index + 1 < lines.length && lines[index + 1]!.startsWith('|')) index++;
-  lines.splice(index + 1, 0, row.replace(/\n$/, ''));
+  const start = text.slice(0, found.index).split('\n').length - 1;
+  let index = start + 1;
+  for (let row = start + 2; row < lines.length && lines[row]!.startsWith('|'); row++) if (after(lines[row]!)) index = row;
+  lines.splice(index + 1, 0, ...rows.replace(/\n$/, '').split('\n'));
   return ok(lines.join('\n'));
 }
 
@@ -94,15 +103,8 @@ const API_ROW = /^\| `[A-Z]+ \/api\/v\d+\//;
  * of an API route (before health and metrics), or first in the table when it lists none.
  */
 export function addEndpointRows(text: string, rows: string): EditResult {
-  const header = ENDPOINTS_TABLE_HEADER.exec(text);
-  if (!header) return conflict('its table of endpoints (the "| method and path | what it does |" header) is gone');
-  const lines = text.split('\n');
-  const start = text.slice(0, header.index).split('\n').length - 1;
-  // The header, then the `| --- | --- |` line.
-  let index = start + 1;
-  for (let row = start + 2; row < lines.length && lines[row]!.startsWith('|'); row++) if (API_ROW.test(lines[row]!)) index = row;
-  lines.splice(index + 1, 0, ...rows.replace(/\n$/, '').split('\n'));
-  return ok(lines.join('\n'));
+  const missing = 'its table of endpoints (the "| method and path | what it does |" header) is gone';
+  return addTableRows(text, ENDPOINTS_TABLE_HEADER, missing, rows, (row) => API_ROW.test(row));
 }
 
 /** Add a route to the API cell of a service's row in the README's table of services. */
