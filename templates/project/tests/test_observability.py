@@ -85,11 +85,22 @@ def test_a_call_to_a_peer_is_one_trace_counted_and_logged_by_both(
     def of_trace(spans: list[ReceivedSpan]) -> list[ReceivedSpan]:
         return [span for span in spans if span.trace_id == trace_id]
 
-    def from_both(spans: list[ReceivedSpan]) -> bool:
-        # The caller checks every peer: with more than two services, the others are in it too.
-        return {caller.name, callee.name} <= {span.service for span in of_trace(spans)}
+    def complete(spans: list[ReceivedSpan]) -> bool:
+        # Each service exports in batches of its own, so spans of the trace arrive in any
+        # order. A service's request span ends after its inner spans and is exported with or
+        # after them: the trace is all here once the caller's request span (its root) and the
+        # peer's request span (a child of the caller's call) have arrived.
+        trace = of_trace(spans)
+        caller_ids = {span.span_id for span in trace if span.service == caller.name}
+        caller_done = any(
+            span.service == caller.name and not span.parent_span_id for span in trace
+        )
+        callee_done = any(
+            span.service == callee.name and span.parent_span_id in caller_ids for span in trace
+        )
+        return caller_done and callee_done
 
-    spans = of_trace(otlp_receiver.wait_for(from_both))
+    spans = of_trace(otlp_receiver.wait_for(complete))
     by_id = {span.span_id: span for span in spans}
     roots = [span for span in spans if not span.parent_span_id]
     assert [root.service for root in roots] == [caller.name]
