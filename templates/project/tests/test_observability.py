@@ -92,9 +92,7 @@ def test_a_call_to_a_peer_is_one_trace_counted_and_logged_by_both(
         # peer's request span (a child of the caller's call) have arrived.
         trace = of_trace(spans)
         caller_ids = {span.span_id for span in trace if span.service == caller.name}
-        caller_done = any(
-            span.service == caller.name and not span.parent_span_id for span in trace
-        )
+        caller_done = any(span.service == caller.name and not span.parent_span_id for span in trace)
         callee_done = any(
             span.service == callee.name and span.parent_span_id in caller_ids for span in trace
         )
