@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.models.base import UtcDateTime
-from app.core.migration_lock import migration_lock
+from app.core.database_locks import MIGRATIONS, held
 from app.core.settings import get_settings
 from app.models import Base
 
@@ -65,8 +65,8 @@ def do_run_migrations(connection: Connection) -> None:
         # SQLite cannot alter most of a table in place; batch mode recreates it instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )
-    # Replicas that start together migrate one at a time (see app.core.migration_lock).
-    with migration_lock(connection), context.begin_transaction():
+    # Replicas that start together migrate one at a time (see app.core.database_locks).
+    with held(connection, MIGRATIONS), context.begin_transaction():
         context.run_migrations()
 
 

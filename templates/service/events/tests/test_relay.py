@@ -1,4 +1,5 @@
-"""The relay publishes the outbox in order, marks it sent, and keeps what it could not send."""
+"""The relay publishes the outbox in order, marks it sent, and keeps what it could not send;
+of several replicas, one at a time publishes."""
 
 import asyncio
 
@@ -36,7 +37,7 @@ async def unsent(factory: async_sessionmaker[AsyncSession]) -> list[str]:
 
 
 async def test_publishes_pending_events_in_order_through_the_broker(
-    session_factory: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     ids = await record(session_factory, 5)
     received: list[CloudEvent] = []
@@ -47,7 +48,7 @@ async def test_publishes_pending_events_in_order_through_the_broker(
     broker = broker_client.create_broker(broker_client.LOCAL_URL)
     broker_client.subscribe(broker, NAMESPACE, "observer", SOURCE, capture)
     async with broker_client.in_memory(broker) as connected:
-        relay = OutboxRelay(session_factory, publisher(connected, NAMESPACE), SOURCE)
+        relay = OutboxRelay(engine, publisher(connected, NAMESPACE), SOURCE)
         assert await relay.publish_pending() == 5
         # Sent events are not sent again.
         assert await relay.publish_pending() == 0
@@ -59,7 +60,7 @@ async def test_publishes_pending_events_in_order_through_the_broker(
 
 
 async def test_a_failed_publish_keeps_the_rest_for_the_next_pass(
-    session_factory: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     ids = await record(session_factory, 3)
     published: list[str] = []
@@ -70,7 +71,7 @@ async def test_a_failed_publish_keeps_the_rest_for_the_next_pass(
             raise ConnectionError("the broker is down")
         published.append(event.id)
 
-    relay = OutboxRelay(session_factory, publish, SOURCE)
+    relay = OutboxRelay(engine, publish, SOURCE)
     with pytest.raises(ConnectionError):
         await relay.publish_pending()
     assert await unsent(session_factory) == ids[1:]
@@ -82,7 +83,7 @@ async def test_a_failed_publish_keeps_the_rest_for_the_next_pass(
 
 
 async def test_run_retries_while_the_broker_is_down_and_stops_when_asked(
-    session_factory: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     ids = await record(session_factory, 2)
     attempts = 0
@@ -98,9 +99,7 @@ async def test_run_retries_while_the_broker_is_down_and_stops_when_asked(
         if len(published) == len(ids):
             done.set()
 
-    relay = OutboxRelay(
-        session_factory, publish, SOURCE, poll_seconds=0.01, max_backoff_seconds=0.01
-    )
+    relay = OutboxRelay(engine, publish, SOURCE, poll_seconds=0.01, max_backoff_seconds=0.01)
     running = asyncio.create_task(relay.run())
     await done.wait()
     relay.stop()
@@ -108,3 +107,59 @@ async def test_run_retries_while_the_broker_is_down_and_stops_when_asked(
 
     assert published == ids
     assert await unsent(session_factory) == []
+
+
+def skip_on_sqlite(engine: AsyncEngine) -> None:
+    if engine.dialect.name == "sqlite":
+        pytest.skip("a service on SQLite runs as one replica: its relay never meets another")
+
+
+async def test_of_two_replicas_one_publishes_while_the_other_skips_its_pass(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    skip_on_sqlite(engine)
+    ids = await record(session_factory, 3)
+    published: list[str] = []
+    publishing = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def slow_publish(event: CloudEvent) -> None:
+        publishing.set()
+        await go_on.wait()
+        published.append(event.id)
+
+    async def publish(event: CloudEvent) -> None:
+        published.append(event.id)
+
+    first = OutboxRelay(engine, slow_publish, SOURCE)
+    second = OutboxRelay(engine, publish, SOURCE)
+    first_pass = asyncio.create_task(first.publish_pending())
+    await publishing.wait()
+    # The first holds the lock in the middle of its pass: the second does not wait for it.
+    assert await second.publish_pending() == 0
+    go_on.set()
+    assert await first_pass == 3
+    # Once the first's pass committed, the second finds nothing left to send.
+    assert await second.publish_pending() == 0
+    assert published == ids
+    assert await unsent(session_factory) == []
+
+
+async def test_a_failed_pass_lets_another_replica_publish(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    skip_on_sqlite(engine)
+    ids = await record(session_factory, 2)
+    published: list[str] = []
+
+    async def broker_down(event: CloudEvent) -> None:
+        raise ConnectionError("the broker is down")
+
+    async def publish(event: CloudEvent) -> None:
+        published.append(event.id)
+
+    with pytest.raises(ConnectionError):
+        await OutboxRelay(engine, broker_down, SOURCE).publish_pending()
+    # The failed pass released the lock: the other replica publishes everything.
+    assert await OutboxRelay(engine, publish, SOURCE).publish_pending() == 2
+    assert published == ids

@@ -1,7 +1,7 @@
 """Replicas starting together never run the migrations at the same time.
 
 Each one runs `alembic upgrade head` before it serves; migrations/env.py takes the
-database's migration lock first (app.core.migration_lock), so a second run waits for
+database's migration lock first (app.core.database_locks), so a second run waits for
 the first and then finds nothing left to do. Each upgrade here is a process of its own,
 as in a deployment.
 """
@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from app.core.database import create_engine
-from app.core.migration_lock import acquire_migration_lock, release_migration_lock
+from app.core.database_locks import MIGRATIONS, acquire, release
 from tests.test_migrations import differences, run_on
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -75,13 +75,13 @@ async def upgrade_while_the_lock_is_held(
     it make meanwhile, and how did it end once the lock was released."""
     engine = create_engine(database_url)
     async with engine.connect() as holder:
-        await holder.run_sync(acquire_migration_lock)
+        await holder.run_sync(acquire, MIGRATIONS)
         upgrade = await asyncio.to_thread(start_upgrade, database_url)
         go(upgrade)
         await asyncio.sleep(WAIT_SECONDS)
         waiting = upgrade.poll() is None
         tables_meanwhile = await holder.run_sync(table_names)
-        await holder.run_sync(release_migration_lock)
+        await holder.run_sync(release, MIGRATIONS)
         code, output = await asyncio.to_thread(finish, upgrade)
     await engine.dispose()
     return waiting, tables_meanwhile, code, output

@@ -7,13 +7,16 @@ session from it.
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_session_factory(
+    bind: AsyncEngine | AsyncConnection,
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on `bind`: the engine (a connection of its pool each), or one connection."""
     # expire_on_commit=False keeps loaded attributes readable after commit: with asyncio,
     # reloading them implicitly is not possible.
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(bind, expire_on_commit=False)
 
 
 class Transaction:

@@ -30,6 +30,7 @@ async def open_messaging(app: App) -> None:
         settings.broker_url,
         settings.events_namespace,
         settings.service_name,
+        state.engine,
         state.session_factory,
         peers=settings.peers,
     )

@@ -5,6 +5,10 @@ outbox, oldest first, and marks them sent. While the broker (or the database) is
 waits longer and longer between tries, up to `max_backoff_seconds`, and loses nothing: a row
 is marked sent only after the broker confirmed it. A crash between the two publishes the
 event again on the next run (at least once): consumers deduplicate with their inbox.
+
+With several replicas of the service, one relay at a time publishes (a database lock, see
+app.core.database_locks): the others skip their pass while it holds the lock, so each event
+goes out once, and in the order it was recorded.
 """
 
 import asyncio
@@ -13,20 +17,23 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from shared_schemas import CloudEvent
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.core.sessions import transaction
+from app.core.database_locks import DatabaseLock, held_if_free
+from app.core.sessions import create_session_factory, transaction
 from app.repository import OutboxRepository, PendingEvent
 
 logger = logging.getLogger(__name__)
 
 Publish = Callable[[CloudEvent], Awaitable[None]]
 
+OUTBOX_RELAY = DatabaseLock("outbox-relay", 5_307_163_912_887_345_041)
+
 
 class OutboxRelay:
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         publish: Publish,
         source: str,
         *,
@@ -34,7 +41,7 @@ class OutboxRelay:
         poll_seconds: float = 0.5,
         max_backoff_seconds: float = 10.0,
     ) -> None:
-        self.session_factory = session_factory
+        self.engine = engine
         self.publish = publish
         self.source = source
         self.batch_size = batch_size
@@ -52,12 +59,16 @@ class OutboxRelay:
         )
 
     async def publish_pending(self) -> int:
-        """Publish the pending events once, in order; the number published. The first
-        failure stops the pass: what was published before it is marked sent, then the
-        error is raised."""
+        """Publish the pending events once, in order; the number published (0 when another
+        replica is publishing). The first failure stops the pass: what was published before
+        it is marked sent, then the error is raised."""
+        async with held_if_free(self.engine, OUTBOX_RELAY) as connection:
+            return 0 if connection is None else await self._publish_pending(connection)
+
+    async def _publish_pending(self, connection: AsyncConnection) -> int:
         failure: Exception | None = None
         sent: list[int] = []
-        async with transaction(self.session_factory) as session:
+        async with transaction(create_session_factory(connection)) as session:
             outbox = OutboxRepository(session)
             for event in await outbox.pending(self.batch_size):
                 try:

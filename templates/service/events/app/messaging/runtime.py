@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 
 from shared_schemas import CloudEvent
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.messaging import broker as broker_client
 from app.messaging.consumer import event_handler
@@ -42,6 +42,7 @@ class Messaging:
         broker_url: str,
         namespace: str,
         service_name: str,
+        engine: AsyncEngine,
         session_factory: async_sessionmaker[AsyncSession],
         peers: Iterable[str] = (),
     ) -> None:
@@ -55,7 +56,7 @@ class Messaging:
             on_event = handlers.get(source, PeerEventsService.on_new_peer_event)
             handler = event_handler(session_factory, on_event)
             broker_client.subscribe(self.broker, namespace, service_name, source, handler)
-        self.relay = OutboxRelay(session_factory, publisher(self.broker, namespace), service_name)
+        self.relay = OutboxRelay(engine, publisher(self.broker, namespace), service_name)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
