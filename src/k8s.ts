@@ -5,13 +5,15 @@
  * that list services (src/k8s-edits.ts), so that hand edits survive.
  *
  *   deploy/k8s/base/                   one folder per service, the Ingress
- *   deploy/k8s/overlays/dev/           + a database StatefulSet per service, dev secrets
+ *   deploy/k8s/overlays/dev/           + a database StatefulSet per service, the event broker,
+ *                                      dev secrets
  *   deploy/k8s/overlays/prod/          external databases, through the secret's URL
  *
  * Secrets never appear in a committed manifest: each overlay's secretGenerator reads
  * `secrets/<name>/.env`, git-ignored (the root .gitignore ignores every `.env`); a committed
  * `.env.example` beside it shows the keys, with empty values.
  */
+import { BROKER_HOST, brokerSpec, type BrokerContext } from './brokers.js';
 import { CONTAINER_ENVIRONMENT } from './compose.js';
 import { CONTAINER_PORT, type ProjectContext, type ServiceContext } from './context.js';
 import { databaseEngine, databaseLabel, hasServer, serverEngineIds, type ServerContext } from './databases.js';
@@ -206,8 +208,8 @@ export const httpPort = [{ protocol: 'TCP', port: CONTAINER_PORT }];
 
 /**
  * Ingress from the ingress controller and from the service's peers only; egress to DNS, its
- * peers and its database. The database of prod is outside the cluster, so its rule allows
- * the database's port to any address: narrow it to the database's network with an ipBlock.
+ * peers, its database and the broker. Prod's database and broker are outside the cluster, so
+ * their rules allow their ports to any address: narrow them to their network with an ipBlock.
  */
 function networkPolicy(service: ServiceContext): K8sObject {
   const peers = service.peers.map((peer) => peer.name);
@@ -233,6 +235,8 @@ function networkPolicy(service: ServiceContext): K8sObject {
         ],
       },
       ...(server ? [{ ports: [{ protocol: 'TCP', port: server.containerPort }] }] : []),
+      // The broker: the dev overlay's, or prod's outside the cluster (as the database).
+      ...(service.broker ? [{ ports: [{ protocol: 'TCP', port: brokerSpec(service.broker.id).server!.port }] }] : []),
       ...(peers.length > 0 ? [{ to: peers.map(peerSelector), ports: httpPort }] : []),
     ],
   });
@@ -369,6 +373,74 @@ function devDatabase(service: ServiceContext, server: ServerContext): object[] {
 
 const devDatabaseFile = (service: ServiceContext): string => `databases/${databaseName(service)}.yaml`;
 
+/** The dev overlay's file of the event broker. */
+export const DEV_BROKER_FILE = 'broker.yaml';
+
+/**
+ * The project's event broker in the dev overlay: the image, command and health check of
+ * docker-compose.yml, one replica, a volume, reached as `event-broker` like in compose (the
+ * services' BROKER_URL). Its NetworkPolicy admits every service of the project, those added
+ * later too, by their labels.
+ */
+function devBroker(projectName: string, broker: BrokerContext): object[] {
+  const { port, compose } = brokerSpec(broker.id).server!;
+  const name = BROKER_HOST;
+  const selector = { [NAME_LABEL]: name };
+  const brokerLabels = labels({ name, projectName }, 'event-broker');
+  const services = { 'app.kubernetes.io/part-of': dnsLabel(projectName), 'app.kubernetes.io/component': 'api' };
+  // Compose's health check, run in the container: ready once the broker accepts clients.
+  const [form, ...check] = compose.healthcheck;
+  const command = form === 'CMD-SHELL' ? ['sh', '-c', check.join(' ')] : check;
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name, labels: brokerLabels },
+      spec: {
+        serviceName: name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: brokerLabels },
+          spec: {
+            automountServiceAccountToken: false,
+            containers: [
+              {
+                name: 'broker',
+                image: compose.image,
+                ...(compose.command ? { args: [...compose.command] } : {}),
+                ports: [{ name: 'broker', containerPort: port }],
+                readinessProbe: { exec: { command }, periodSeconds: 10, timeoutSeconds: 5 },
+                resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+                volumeMounts: [{ name: 'data', mountPath: compose.dataPath }],
+              },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+        ],
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, labels: brokerLabels },
+      spec: { clusterIP: 'None', selector, ports: [{ name: 'broker', port, targetPort: 'broker' }] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, labels: brokerLabels },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: services } }], ports: [{ protocol: 'TCP', port }] }],
+      },
+    },
+  ];
+}
+
 /**
  * The keys of a service's secrets in an overlay, with their values in dev (random, like the
  * root .env) and empty ones in examples; prod's database is the user's: its URL is theirs.
@@ -376,9 +448,9 @@ const devDatabaseFile = (service: ServiceContext): string => `databases/${databa
 function secretLines(service: ServiceContext, overlay: Overlay, example: boolean): string[] {
   const value = (real: string) => (example ? '' : real);
   const server = service.database.server;
-  // The broker's URL may hold a password: a secret. No overlay runs a broker; empty, the
-  // service keeps its events in the outbox until it is set.
-  const broker = service.broker ? [`${service.envPrefix}BROKER_URL=`] : [];
+  // The broker's URL may hold a password: a secret. Dev's is the overlay's broker; prod's is
+  // the user's (empty, the service keeps its events in the outbox until it is set).
+  const broker = service.broker ? [`${service.envPrefix}BROKER_URL=${overlay === 'dev' ? value(service.broker.composeUrl) : ''}`] : [];
   // The container's secret key of docker-compose.yml (the root .env): both run the dev images.
   // The identity service's signing keys too (src/auth.ts); prod's are the user's to make.
   const signing = service.token.signingKeys === '' ? [] : [`${service.envPrefix}SIGNING_KEYS=${overlay === 'dev' ? value(service.token.containerSigningKeys) : ''}`];
@@ -446,8 +518,8 @@ export function overlayEntries(service: ServiceContext, overlay: Overlay) {
 
 const OVERLAY_HEADER: Record<Overlay, string> = {
   dev: ` Development: every service with a database server of its own in the cluster (one replica,
- a volume, the images of docker-compose.yml). Secrets: secrets/<name>/.env, git-ignored,
- generated with random values.
+ a volume, the images of docker-compose.yml), and the event broker if the project has one.
+ Secrets: secrets/<name>/.env, git-ignored, generated with random values.
    kubectl apply -k deploy/k8s/overlays/dev`,
   prod: ` Production: the services only; their databases are external (a managed service or an
  operator), reached through the URL of each service's secret. Create secrets/<name>/.env
@@ -458,11 +530,12 @@ const OVERLAY_HEADER: Record<Overlay, string> = {
 
 function overlayKustomization(project: ProjectContext, overlay: Overlay): string {
   const entries = project.services.map((service) => overlayEntries(service, overlay));
+  const broker = overlay === 'dev' && project.services[0]?.broker ? [DEV_BROKER_FILE] : [];
   return yamlText(
     {
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      resources: ['../../base', ...entries.flatMap((entry) => entry.resources)],
+      resources: ['../../base', ...broker, ...entries.flatMap((entry) => entry.resources)],
       secretGenerator: entries.flatMap((entry) => entry.secretGenerator),
       images: entries.flatMap((entry) => entry.images),
     },
@@ -504,6 +577,13 @@ export function renderK8sFiles(project: ProjectContext): Map<string, string> {
     [`${K8S_BASE}/ingress.yaml`, ingress(project)],
   ]);
   for (const overlay of K8S_OVERLAYS) files.set(`${overlayDir(overlay)}/kustomization.yaml`, overlayKustomization(project, overlay));
+  const broker = project.services[0]?.broker;
+  if (broker) {
+    files.set(
+      `${overlayDir('dev')}/${DEV_BROKER_FILE}`,
+      yamlStream(devBroker(project.projectName, broker), ` The event broker (${broker.label}) in development (the image of docker-compose.yml).`),
+    );
+  }
   for (const service of project.services) for (const [file, text] of newServiceFiles(service)) files.set(file, text);
   return files;
 }

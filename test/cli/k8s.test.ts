@@ -2,7 +2,8 @@
  * The Kubernetes manifests of real projects, as a user builds them: every overlay of projects
  * of both frameworks and mixed databases builds with `kubectl kustomize` and validates
  * strictly (unknown fields refused) against Kubernetes 1.31 and the newest version
- * kubernetes-validate knows; every selector finds the pods it is meant for; after add-service
+ * kubernetes-validate knows; every selector finds the pods it is meant for; every URL a service
+ * is given leads to a Service its NetworkPolicies let it reach (dev); after add-service
  * the overlays still build, with the new service.
  */
 import fs from 'node:fs';
@@ -112,9 +113,69 @@ function wiringProblems(objects: K8sObject[]): string[] {
   return problems;
 }
 
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, amqp: 5672, nats: 4222, redis: 6379 };
+const portsOf = (rules: K8sObject[] | undefined): number[] => (rules ?? []).flatMap((rule) => (rule.ports ?? []).map((port: K8sObject) => port.port));
+
+/**
+ * What a workload is given to reach (the URLs of its ConfigMap and Secret: peers, database,
+ * broker) it can reach: each URL's host is a Service of the build (dev only: prod's databases
+ * and broker are outside), the workload's NetworkPolicy lets it out to the port, and the
+ * NetworkPolicy of the pods behind the Service lets it in. Returns what is wrong.
+ */
+function reachProblems(objects: K8sObject[], overlay: string): string[] {
+  const problems: string[] = [];
+  const byName = (kind: string, name: string) => objects.find((object) => object.kind === kind && object.metadata.name === name);
+  const policiesOf = (labels: Labels) => objects.filter((object) => object.kind === 'NetworkPolicy' && selects(object.spec.podSelector.matchLabels, labels));
+  for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
+    const podLabels: Labels = deployment.spec.template.metadata.labels;
+    const values: string[] = [];
+    for (const source of deployment.spec.template.spec.containers[0].envFrom) {
+      if (source.configMapRef) values.push(...Object.values<string>(byName('ConfigMap', source.configMapRef.name)?.data ?? {}));
+      if (source.secretRef) values.push(...Object.values<string>(byName('Secret', source.secretRef.name)?.data ?? {}).map((value) => Buffer.from(value, 'base64').toString()));
+    }
+    const urls = values.flatMap((value) => value.match(/\b[a-z][a-z0-9+]*:\/\/[^\s"',]+/g) ?? []).map((url) => new URL(url));
+    // A URL without a host is a file (SQLite's database).
+    for (const url of urls.filter((url) => url.hostname !== '')) {
+      const what = `Deployment ${deployment.metadata.name} -> ${url.host}`;
+      const service = byName('Service', url.hostname);
+      if (!service) {
+        if (overlay === 'dev') problems.push(`${what}: no Service ${url.hostname}`);
+        continue;
+      }
+      const port = Number(url.port) || DEFAULT_PORTS[url.protocol.split('+')[0]!.replace(':', '')]!;
+      const servicePort = service.spec.ports.find((entry: K8sObject) => entry.port === port);
+      if (!servicePort) {
+        problems.push(`${what}: the Service has no port ${port}`);
+        continue;
+      }
+      const target = objects.find(
+        (object) => (object.kind === 'Deployment' || object.kind === 'StatefulSet') && selects(service.spec.selector, object.spec.template.metadata.labels),
+      );
+      const targetLabels: Labels = target?.spec.template.metadata.labels ?? {};
+      const containerPort = target?.spec.template.spec.containers
+        .flatMap((container: K8sObject) => container.ports ?? [])
+        .find((entry: K8sObject) => entry.name === servicePort.targetPort || entry.containerPort === servicePort.targetPort)?.containerPort;
+      const out = policiesOf(podLabels).every((policy) =>
+        (policy.spec.egress ?? []).some(
+          (rule: K8sObject) =>
+            portsOf([rule]).includes(containerPort) && (!rule.to || rule.to.some((peer: K8sObject) => selects(peer.podSelector?.matchLabels, targetLabels))),
+        ),
+      );
+      if (!out) problems.push(`${what}: its NetworkPolicy does not let it out to port ${containerPort}`);
+      const admitted = policiesOf(targetLabels).every((policy) =>
+        (policy.spec.ingress ?? []).some(
+          (rule: K8sObject) => portsOf([rule]).includes(containerPort) && (rule.from ?? []).some((peer: K8sObject) => selects(peer.podSelector?.matchLabels, podLabels)),
+        ),
+      );
+      if (!admitted) problems.push(`${what}: the NetworkPolicy of ${target?.metadata.name} does not admit it on port ${containerPort}`);
+    }
+  }
+  return problems;
+}
+
 const PROJECTS = [
   { framework: 'fastapi', services: 'users@sqlite,orders@postgres,pay_gw:payment@mysql', deployments: ['orders', 'pay-gw', 'users'], databases: ['orders-db', 'pay-gw-db'] },
-  { framework: 'litestar', services: 'catalog:product@mysql,notes@sqlite', deployments: ['catalog', 'identity', 'notes'], databases: ['catalog-db'], options: ['--auth', 'jwt', '--broker', 'nats'] },
+  { framework: 'litestar', services: 'catalog:product@mysql,notes@sqlite', deployments: ['catalog', 'identity', 'notes'], databases: ['catalog-db', 'event-broker'], options: ['--auth', 'jwt', '--broker', 'nats'] },
 ] as const;
 
 describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kubernetes-validate --strict)', () => {
@@ -141,6 +202,7 @@ describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kub
       expect(names(objects, 'Deployment')).toEqual(deployments);
       expect(names(objects, 'StatefulSet')).toEqual(overlay === 'dev' ? databases : []);
       expect(wiringProblems(objects)).toEqual([]);
+      expect(reachProblems(objects, overlay)).toEqual([]);
       for (const version of [OLDEST_VERSION, newest]) await validate(text, path.join(work, `${framework}-${overlay}.yaml`), version);
       // The generated secrets reach the pods under their hashed names.
       for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
@@ -153,7 +215,7 @@ describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kub
   describe('after add-service', () => {
     const project = path.join(work, 'grown');
     beforeAll(async () => {
-      const created = await runCli(['grown', '--services', 'users@sqlite,orders@postgres', '--yes', '--no-install'], { cwd: work });
+      const created = await runCli(['grown', '--services', 'users@sqlite,orders@postgres', '--broker', 'redis', '--yes', '--no-install'], { cwd: work });
       expect(created.exitCode, created.all).toBe(0);
       const added = await runCli(['add-service', 'pay_gw', '--db', 'mysql', '--yes', '--no-install'], { cwd: project });
       expect(added.exitCode, added.all).toBe(0);
@@ -167,13 +229,15 @@ describe.skipIf(!tools)('deploy/k8s builds and validates (kubectl kustomize, kub
       const { text, objects } = await build(project, overlay);
       expect(names(objects, 'Deployment')).toEqual(['notes', 'orders', 'pay-gw', 'users']);
       expect(names(objects, 'HorizontalPodAutoscaler')).toEqual(['orders', 'pay-gw']);
-      expect(names(objects, 'StatefulSet')).toEqual(overlay === 'dev' ? ['orders-db', 'pay-gw-db'] : []);
+      // The broker admits the services added later too.
+      expect(names(objects, 'StatefulSet')).toEqual(overlay === 'dev' ? ['event-broker', 'orders-db', 'pay-gw-db'] : []);
       const ingress = objects.find((object) => object.kind === 'Ingress')!;
       expect(ingress.spec.rules[0].http.paths.map((entry: any) => entry.backend.service.name)).toEqual(['users', 'orders', 'pay-gw', 'notes']);
       const policy = objects.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'users')!;
       const peers = policy.spec.ingress[1].from.map((entry: any) => entry.podSelector.matchLabels['app.kubernetes.io/name']);
       expect(peers).toEqual(['orders', 'pay-gw', 'notes']);
       expect(wiringProblems(objects)).toEqual([]);
+      expect(reachProblems(objects, overlay)).toEqual([]);
       await validate(text, path.join(work, `grown-${overlay}.yaml`), newest);
     });
   });
