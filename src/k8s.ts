@@ -310,39 +310,44 @@ function baseServiceFiles(service: ServiceContext): Map<string, string> {
   return files;
 }
 
-/** The database server of a service in the dev overlay: the compose image, one replica, a volume. */
-function devDatabase(service: ServiceContext, server: ServerContext): object[] {
-  const name = databaseName(service);
+/** A server of the dev overlay (a database, the broker): its container, what it admits. */
+interface DevServer {
+  name: string;
+  labels: Record<string, string>;
+  container: { name: string; image: string; args?: readonly string[]; env?: object[]; envFrom?: object[]; readinessProbe: object; dataPath: string };
+  port: number;
+  /** The labels of the pods its NetworkPolicy lets in. */
+  clients: Record<string, string>;
+}
+
+/**
+ * A server with one replica in the dev overlay: a StatefulSet with a volume, a headless
+ * Service of its name on its port, a NetworkPolicy admitting its clients only.
+ */
+function devServer({ name, labels: serverLabels, container, port, clients }: DevServer): object[] {
   const selector = { [NAME_LABEL]: name };
-  // Named after the database, not the service: the service's selectors (its Deployment, its
-  // Service, the NetworkPolicies that admit it) must not take the database's pods for its own.
-  const databaseLabels = labels({ name, projectName: service.projectName }, 'database');
-  const spec = databaseEngine(service.db).server!;
-  // The official images create the service's account and database from these variables.
-  const env = spec.kubernetes.environment(server);
+  const { dataPath, args, readinessProbe, ...rest } = container;
   return [
     {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name, labels: databaseLabels },
+      metadata: { name, labels: serverLabels },
       spec: {
         serviceName: name,
         replicas: 1,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: databaseLabels },
+          metadata: { labels: serverLabels },
           spec: {
             automountServiceAccountToken: false,
             containers: [
               {
-                name: 'database',
-                image: server.image,
-                env,
-                envFrom: [{ secretRef: { name: databaseSecretName(service) } }],
-                ports: [{ name: 'database', containerPort: server.containerPort }],
-                readinessProbe: { tcpSocket: { port: 'database' }, periodSeconds: 5 },
+                ...rest,
+                ...(args ? { args: [...args] } : {}),
+                ports: [{ name: container.name, containerPort: port }],
+                readinessProbe,
                 resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-                volumeMounts: [{ name: 'data', mountPath: spec.compose.dataPath }],
+                volumeMounts: [{ name: 'data', mountPath: dataPath }],
               },
             ],
           },
@@ -355,20 +360,43 @@ function devDatabase(service: ServiceContext, server: ServerContext): object[] {
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, labels: databaseLabels },
-      spec: { clusterIP: 'None', selector, ports: [{ name: 'database', port: server.containerPort, targetPort: 'database' }] },
+      metadata: { name, labels: serverLabels },
+      spec: { clusterIP: 'None', selector, ports: [{ name: container.name, port, targetPort: container.name }] },
     },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name, labels: databaseLabels },
+      metadata: { name, labels: serverLabels },
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [peerSelector(service.name)], ports: [{ protocol: 'TCP', port: server.containerPort }] }],
+        ingress: [{ from: [{ podSelector: { matchLabels: clients } }], ports: [{ protocol: 'TCP', port }] }],
       },
     },
   ];
+}
+
+/** The database server of a service in the dev overlay: the compose image, one replica, a volume. */
+function devDatabase(service: ServiceContext, server: ServerContext): object[] {
+  const name = databaseName(service);
+  const spec = databaseEngine(service.db).server!;
+  return devServer({
+    name,
+    // Named after the database, not the service: the service's selectors (its Deployment, its
+    // Service, the NetworkPolicies that admit it) must not take the database's pods for its own.
+    labels: labels({ name, projectName: service.projectName }, 'database'),
+    container: {
+      name: 'database',
+      image: server.image,
+      // The official images create the service's account and database from these variables.
+      env: spec.kubernetes.environment(server),
+      envFrom: [{ secretRef: { name: databaseSecretName(service) } }],
+      readinessProbe: { tcpSocket: { port: 'database' }, periodSeconds: 5 },
+      dataPath: spec.compose.dataPath,
+    },
+    port: server.containerPort,
+    clients: { [NAME_LABEL]: k8sName(service.name) },
+  });
 }
 
 const devDatabaseFile = (service: ServiceContext): string => `databases/${databaseName(service)}.yaml`;
@@ -378,67 +406,27 @@ export const DEV_BROKER_FILE = 'broker.yaml';
 
 /**
  * The project's event broker in the dev overlay: the image, command and health check of
- * docker-compose.yml, one replica, a volume, reached as `event-broker` like in compose (the
- * services' BROKER_URL). Its NetworkPolicy admits every service of the project, those added
- * later too, by their labels.
+ * docker-compose.yml, reached as `event-broker` like in compose (the services' BROKER_URL).
+ * It admits every service of the project, those added later too, by their labels.
  */
 function devBroker(projectName: string, broker: BrokerContext): object[] {
   const { port, compose } = brokerSpec(broker.id).server!;
-  const name = BROKER_HOST;
-  const selector = { [NAME_LABEL]: name };
-  const brokerLabels = labels({ name, projectName }, 'event-broker');
-  const services = { 'app.kubernetes.io/part-of': dnsLabel(projectName), 'app.kubernetes.io/component': 'api' };
   // Compose's health check, run in the container: ready once the broker accepts clients.
   const [form, ...check] = compose.healthcheck;
   const command = form === 'CMD-SHELL' ? ['sh', '-c', check.join(' ')] : check;
-  return [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name, labels: brokerLabels },
-      spec: {
-        serviceName: name,
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: brokerLabels },
-          spec: {
-            automountServiceAccountToken: false,
-            containers: [
-              {
-                name: 'broker',
-                image: compose.image,
-                ...(compose.command ? { args: [...compose.command] } : {}),
-                ports: [{ name: 'broker', containerPort: port }],
-                readinessProbe: { exec: { command }, periodSeconds: 10, timeoutSeconds: 5 },
-                resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-                volumeMounts: [{ name: 'data', mountPath: compose.dataPath }],
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: [
-          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
-        ],
-      },
+  return devServer({
+    name: BROKER_HOST,
+    labels: labels({ name: BROKER_HOST, projectName }, 'event-broker'),
+    container: {
+      name: 'broker',
+      image: compose.image,
+      ...(compose.command ? { args: compose.command } : {}),
+      readinessProbe: { exec: { command }, periodSeconds: 10, timeoutSeconds: 5 },
+      dataPath: compose.dataPath,
     },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name, labels: brokerLabels },
-      spec: { clusterIP: 'None', selector, ports: [{ name: 'broker', port, targetPort: 'broker' }] },
-    },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name, labels: brokerLabels },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: services } }], ports: [{ protocol: 'TCP', port }] }],
-      },
-    },
-  ];
+    port,
+    clients: { 'app.kubernetes.io/part-of': dnsLabel(projectName), 'app.kubernetes.io/component': 'api' },
+  });
 }
 
 /**
