@@ -131,6 +131,8 @@ interface TokenContext {
   audience: string;
   /** What a token needs to write to this service. */
   writeScope: string;
+  /** Whether this service is the identity service, which issues the tokens (its README says how). */
+  issuesTokens: boolean;
   /** The identity service's signing keys (JSON), for its .env and its container; empty elsewhere. */
   signingKeys: string;
   containerSigningKeys: string;
@@ -159,6 +161,8 @@ export interface ProjectContext {
   auth: Auth;
   /** The service that issues access tokens; empty without one. */
   identityService: string;
+  /** With access tokens, the URLs of the README's example: getting a token, then using it. */
+  tokenExample: { tokenUrl: string; resourceUrl: string } | undefined;
 }
 
 /** A service as the project knows it: what the manifest records and contexts are built from. */
@@ -282,6 +286,7 @@ function tokenContext(record: ServiceRecord, all: readonly ServiceRecord[], proj
     issuer: issuer?.composeUrl ?? '',
     audience: project.projectName,
     writeScope: writeScope(record.name),
+    issuesTokens: keys !== undefined,
     signingKeys: keys?.local ?? '',
     containerSigningKeys: keys?.container ?? '',
     containerSigningKeysVariable: `${envPrefix(identityName || record.name)}SIGNING_KEYS`,
@@ -459,5 +464,17 @@ export function projectContextOf(
     services: records.map((record) => serviceContext(record, records, settings)),
     auth: answers.auth,
     identityService: identityServiceOf(answers) ?? '',
+    tokenExample: tokenExample(records, identityServiceOf(answers)),
+  };
+}
+
+function tokenExample(records: readonly ServiceRecord[], identityName: string | undefined): ProjectContext['tokenExample'] {
+  const identity = records.find((record) => record.name === identityName);
+  if (!identity) return undefined;
+  // A resource of another service when there is one: a token is made to be used elsewhere.
+  const resource = records.find((record) => record !== identity) ?? identity;
+  return {
+    tokenUrl: `http://127.0.0.1:${identity.port}/api/v1/auth/token`,
+    resourceUrl: `http://127.0.0.1:${resource.port}/api/v1/${entityContext(resource.entity).routePath}`,
   };
 }

@@ -103,3 +103,42 @@ describe('generated contracts', () => {
     }
   });
 });
+
+describe('the READMEs name what the project has', () => {
+  const COMBINATIONS = ['fastapi', 'litestar'].flatMap((framework) =>
+    ['none', 'jwt'].flatMap((auth) => ['none', 'rabbitmq'].map((broker) => ({ framework, auth, broker }))),
+  );
+
+  it.each(COMBINATIONS)('every file a service README names exists in the service ($framework, auth $auth, broker $broker)', ({ framework, auth, broker }) => {
+    const project = planFor('shop', { services: 'users,orders@postgres', framework, auth, broker } as never);
+    const services = [...project.keys()].filter((path) => /^services\/[^/]+\/README\.md$/.test(path)).map((path) => path.split('/')[1]!);
+    expect(services.length).toBeGreaterThanOrEqual(2);
+    const missing: string[] = [];
+    for (const service of services) {
+      const readme = project.get(`services/${service}/README.md`)!;
+      // `app/...` names, files and folders, outside code blocks.
+      for (const [, named] of readme.replace(/```[\s\S]*?```/g, '').matchAll(/`(app\/[\w./-]*?)`/g)) {
+        const file = `services/${service}/${named!.replace(/\/$/, '')}`;
+        const exists = project.has(file) || [...project.keys()].some((path) => path.startsWith(`${file}/`));
+        if (!exists) missing.push(`${service}: ${named}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it.each(['fastapi', 'litestar'])('the token example of the root README uses the identity service and a real route (%s)', (framework) => {
+    const project = planFor('shop', { services: 'users,orders@postgres', framework, auth: 'jwt' } as never);
+    const readme = project.get('README.md')!;
+    const urls = [...readme.matchAll(/curl .*?(http:\/\/127\.0\.0\.1:(\d+)(\/\S*))/g)].map(([, , port, path]) => ({ port: Number(port), path: path! }));
+    expect(urls).toHaveLength(2);
+    const portOf = (service: string) => Number(new RegExp(`^${service.toUpperCase()}_PORT=(\\d+)$`, 'm').exec(project.get(`services/${service}/.env`)!)?.[1]);
+    const [token, resource] = urls;
+    expect(token).toEqual({ port: portOf('identity'), path: '/api/v1/auth/token' });
+    expect(project.get('services/identity/app/api/v1/auth.py')).toMatch(/"\/token"/);
+    // The resource is another service's: its port and its route prefix.
+    const other = ['users', 'orders'].find((service) => portOf(service) === resource!.port);
+    expect(other).toBeDefined();
+    const routes = [...project.keys()].filter((path) => path.startsWith(`services/${other}/app/api/v1/`)).map((path) => project.get(path)!);
+    expect(routes.some((code) => code.includes(`"${resource!.path.replace('/api/v1', '')}"`))).toBe(true);
+  });
+});
