@@ -5,6 +5,7 @@ consumer reads each peer's stream in its own consumer group, which remembers wha
 read while the consumer service is down.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any
@@ -16,6 +17,8 @@ from faststream.redis import RedisBroker, StreamSub, TestRedisBroker
 
 # Seconds a ping waits for the broker before it counts as down.
 TIMEOUT_SECONDS = 5.0
+# Seconds between two tries of a message whose handling failed.
+RETRY_PAUSE_SECONDS = 0.1
 
 Handler = Callable[[bytes], Awaitable[None]]
 Broker = RedisBroker
@@ -63,10 +66,24 @@ def subscribe(
         # once the group exists.)
     )
 
-    # On an error (the database down) the message stays pending in the group.
-    @broker.subscriber(stream=stream, ack_policy=AckPolicy.NACK_ON_ERROR)
+    subscriber = broker.subscriber(stream=stream, ack_policy=AckPolicy.NACK_ON_ERROR)
+
+    @subscriber
     async def receive(message: Annotated[StreamMessage[Any], Context()]) -> None:
-        await handler(message.body)
+        # A message whose handling failed (the database down) would stay pending in the
+        # group, never delivered again: it is tried again here until it is handled, the
+        # stream's later events waiting meanwhile, in order. The handler pauses after each
+        # failure (app.messaging.consumer); this pause is for one that does not. Once the
+        # service stops, the message is left pending.
+        while True:
+            try:
+                await handler(message.body)
+            except Exception:
+                if not subscriber.running:
+                    raise
+                await asyncio.sleep(RETRY_PAUSE_SECONDS)
+            else:
+                return
 
 
 async def ping(broker: RedisBroker) -> bool:

@@ -1,0 +1,56 @@
+"""An event whose handling fails is handled again until it succeeds, on the real broker.
+
+The in-memory broker of the other tests does not deliver anything twice: this test needs
+the broker of TEST_BROKER_URL (its URL as the service takes it). Without it, or with a
+broker of another kind, it is skipped, saying so; with REQUIRE_BROKER=1 it fails instead.
+"""
+
+import asyncio
+import os
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+
+from app.messaging import broker as broker_client
+
+BROKER_URL = os.environ.get("TEST_BROKER_URL", "")
+# A failed handling waits for its next delivery; three of them take a few seconds at most.
+TIMEOUT_SECONDS = 30.0
+
+
+def broker_url() -> str:
+    wanted = urlsplit(broker_client.LOCAL_URL).scheme
+    if urlsplit(BROKER_URL).scheme == wanted:
+        return BROKER_URL
+    message = f"set TEST_BROKER_URL to a {wanted}:// broker to test redelivery"
+    if os.environ.get("REQUIRE_BROKER", "").lower() not in {"", "0", "false", "no"}:
+        pytest.fail(f"{message} (REQUIRE_BROKER is set)", pytrace=False)
+    pytest.skip(message)
+
+
+async def test_a_failed_handling_is_tried_again_until_it_succeeds() -> None:
+    url = broker_url()
+    namespace = f"test-{uuid.uuid4().hex[:12]}"
+    bodies: list[bytes] = []
+    handled = asyncio.Event()
+
+    async def handle(body: bytes) -> None:
+        bodies.append(body)
+        if len(bodies) < 3:
+            raise RuntimeError("the database is down")
+        handled.set()
+
+    broker = broker_client.create_broker(url)
+    broker_client.subscribe(broker, namespace, "consumer", "producer", handle)
+    try:
+        await broker.start()
+        await broker_client.declare(broker, namespace)
+        await broker_client.publish(
+            broker, namespace, "producer", "thing.created", b'{"n": 1}', str(uuid.uuid4())
+        )
+        await asyncio.wait_for(handled.wait(), TIMEOUT_SECONDS)
+    finally:
+        await broker.stop()
+        await broker_client.forget(url, namespace, ["consumer", "producer"])
+    assert bodies == [b'{"n": 1}'] * 3
