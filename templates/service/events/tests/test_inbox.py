@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.sessions import create_session_factory
 from app.messaging import broker as broker_client
-from app.messaging.consumer import event_handler
+from app.messaging.consumer import Failures, event_handler, retry_pause
 from app.models import InboxMessage
 from app.services.peer_events import PeerEventsService
 
@@ -103,3 +103,54 @@ async def test_a_failed_effect_leaves_the_event_unhandled_for_its_redelivery(
     failing = False
     await handler(body)
     assert await inbox_count(session_factory) == 1
+
+
+def test_the_pause_after_a_failure_doubles_up_to_its_limit() -> None:
+    assert [retry_pause(failures) for failures in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
+    assert retry_pause(10_000) == 30
+
+
+def test_failures_are_counted_per_event_and_forgotten_once_it_is_handled() -> None:
+    failures = Failures()
+    assert [failures.add("a"), failures.add("a"), failures.add("b"), failures.add("a")] == [
+        1,
+        2,
+        1,
+        3,
+    ]
+    failures.forget("a")
+    assert failures.add("a") == 1
+    assert failures.add("b") == 2
+
+
+async def test_an_event_failing_again_waits_longer_each_time(
+    session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+
+    monkeypatch.setattr("app.messaging.consumer.asyncio.sleep", sleep)
+    failing = True
+
+    async def on_event(service: PeerEventsService, event: CloudEvent) -> bool:
+        if failing:
+            raise RuntimeError("the effect failed")
+        return await service.first_delivery(event)
+
+    handler = event_handler(session_factory, on_event)
+    body = an_event().model_dump_json().encode()
+    other = an_event("event-2").model_dump_json().encode()
+    for delivery in (body, body, other, body):
+        with pytest.raises(RuntimeError):
+            await handler(delivery)
+    assert pauses == [1, 2, 1, 4]
+
+    failing = False
+    await handler(body)
+    failing = True
+    with pytest.raises(RuntimeError):
+        await handler(body)
+    # Handled, the event's count started again.
+    assert pauses[-1] == 1
