@@ -124,14 +124,13 @@ def test_failures_are_counted_per_event_and_forgotten_once_it_is_handled() -> No
 
 
 async def test_an_event_failing_again_waits_longer_each_time(
-    session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     pauses: list[float] = []
 
-    async def sleep(seconds: float) -> None:
+    async def pause(seconds: float) -> None:
         pauses.append(seconds)
 
-    monkeypatch.setattr("app.messaging.consumer.asyncio.sleep", sleep)
     failing = True
 
     async def on_event(service: PeerEventsService, event: CloudEvent) -> bool:
@@ -139,7 +138,7 @@ async def test_an_event_failing_again_waits_longer_each_time(
             raise RuntimeError("the effect failed")
         return await service.first_delivery(event)
 
-    handler = event_handler(session_factory, on_event)
+    handler = event_handler(session_factory, on_event, pause)
     body = an_event().model_dump_json().encode()
     other = an_event("event-2").model_dump_json().encode()
     for delivery in (body, body, other, body):

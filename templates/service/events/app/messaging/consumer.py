@@ -72,7 +72,13 @@ def parse_event(body: bytes) -> CloudEvent | None:
         return None
 
 
-def event_handler(session_factory: async_sessionmaker[AsyncSession], on_event: OnEvent) -> Handler:
+def event_handler(
+    session_factory: async_sessionmaker[AsyncSession],
+    on_event: OnEvent,
+    pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Handler:
+    """The handler of one peer's messages. `pause` waits after a failure: the service's
+    returns early once it stops, so that a long pause does not hold the shutdown."""
     failures = Failures()
 
     async def handle(body: bytes) -> None:
@@ -84,15 +90,15 @@ def event_handler(session_factory: async_sessionmaker[AsyncSession], on_event: O
                 await on_event(PeerEventsService(InboxRepository(session)), event)
         except Exception:
             count = failures.add(event.id)
-            pause = retry_pause(count)
+            seconds = retry_pause(count)
             logger.exception(
                 "Event %s (%s) not handled (failure %d); delivered again in %.0f s",
                 event.id,
                 event.type,
                 count,
-                pause,
+                seconds,
             )
-            await asyncio.sleep(pause)
+            await pause(seconds)
             raise
         failures.forget(event.id)
 

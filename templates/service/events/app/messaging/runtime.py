@@ -49,14 +49,15 @@ class Messaging:
         self.namespace = namespace
         self.service_name = service_name
         self.broker = broker_client.create_broker(broker_url)
+        self.relay = OutboxRelay(engine, publisher(self.broker, namespace), service_name)
         handlers = subscriptions()
         # Every peer's events: with the peer's handler, or, for a peer added later (its name
         # is in the `peers` setting), the one that records and logs them.
         for source in sorted(set(handlers) | set(peers)):
             on_event = handlers.get(source, PeerEventsService.on_new_peer_event)
-            handler = event_handler(session_factory, on_event)
+            # Its pauses after a failure end when the service stops (the relay's wait).
+            handler = event_handler(session_factory, on_event, pause=self.relay.wait)
             broker_client.subscribe(self.broker, namespace, service_name, source, handler)
-        self.relay = OutboxRelay(engine, publisher(self.broker, namespace), service_name)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
