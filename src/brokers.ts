@@ -12,8 +12,8 @@ interface BrokerComposeSpec {
   image: string;
   /** Arguments after the image's entrypoint, when its default command is not enough. */
   command?: readonly string[];
-  /** The healthcheck command: healthy once the broker accepts clients. */
-  healthcheck: readonly string[];
+  /** The healthcheck command, `['CMD', ...]` (the Kubernetes probe runs what follows `CMD`): healthy once the broker accepts clients. */
+  healthcheck: readonly ['CMD', ...string[]];
   /** Where the image keeps its data: a named volume, so that durable events survive a restart. */
   dataPath: string;
 }

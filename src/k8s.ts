@@ -411,9 +411,9 @@ export const DEV_BROKER_FILE = 'broker.yaml';
  */
 function devBroker(projectName: string, broker: BrokerContext): object[] {
   const { port, compose } = brokerSpec(broker.id).server!;
-  // Compose's health check, run in the container: ready once the broker accepts clients.
-  const [form, ...check] = compose.healthcheck;
-  const command = form === 'CMD-SHELL' ? ['sh', '-c', check.join(' ')] : check;
+  // Compose's health check (`['CMD', ...]`), run in the container: ready once the broker
+  // accepts clients.
+  const command = compose.healthcheck.slice(1);
   return devServer({
     name: BROKER_HOST,
     labels: labels({ name: BROKER_HOST, projectName }, 'event-broker'),
