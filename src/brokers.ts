@@ -47,6 +47,11 @@ export interface BrokerSpec {
   faststreamExtra?: string;
   /** Template layers it adds to each service after the database's, in order; later ones win. */
   layers: readonly string[];
+  /**
+   * Template layers it adds after `layers` to a service whose database has a server, where
+   * several replicas may run (on SQLite a service runs as one): the relay's tests of replicas.
+   */
+  serverLayers: readonly string[];
   /** Template layers it adds to the project after `project` (the root end-to-end tests). */
   projectLayers: readonly string[];
   /** Absent for `none`: no events, no container. */
@@ -55,6 +60,8 @@ export interface BrokerSpec {
 
 /** What every broker shares: the outbox, the relay, the inbox and the messaging folder. */
 const EVENTS_LAYER = 'service/events';
+/** What every broker shares on a database with a server: one relay of several replicas publishes. */
+const EVENTS_SERVER_LAYER = 'service/events-server';
 /** The end-to-end tests of the events, at the project's root. */
 const PROJECT_EVENTS_LAYER = 'project-events';
 
@@ -64,6 +71,7 @@ const BROKER_LIST = [
     label: 'None',
     hint: 'services call each other over HTTP only',
     layers: [],
+    serverLayers: [],
     projectLayers: [],
   },
   {
@@ -72,6 +80,7 @@ const BROKER_LIST = [
     hint: 'a topic exchange, a durable queue per consumer',
     faststreamExtra: 'rabbit',
     layers: [EVENTS_LAYER, 'service/rabbitmq'],
+    serverLayers: [EVENTS_SERVER_LAYER],
     projectLayers: [PROJECT_EVENTS_LAYER],
     server: {
       port: 5672,
@@ -91,6 +100,7 @@ const BROKER_LIST = [
     hint: 'JetStream: a stream, a durable consumer per service',
     faststreamExtra: 'nats',
     layers: [EVENTS_LAYER, 'service/nats'],
+    serverLayers: [EVENTS_SERVER_LAYER],
     projectLayers: [PROJECT_EVENTS_LAYER],
     server: {
       port: 4222,
@@ -112,6 +122,7 @@ const BROKER_LIST = [
     hint: 'Streams with a consumer group per service',
     faststreamExtra: 'redis',
     layers: [EVENTS_LAYER, 'service/redis'],
+    serverLayers: [EVENTS_SERVER_LAYER],
     projectLayers: [PROJECT_EVENTS_LAYER],
     server: {
       port: 6379,

@@ -17,7 +17,8 @@ import { packagedTemplates, renderLayers, type TemplateSet } from './templates.j
 /**
  * The layers a service is rendered from, in order: base, the framework's, the database
  * engine's (for an engine with a server: what every server shares, then its own overlay),
- * then the broker's (what every broker shares, then its own), when the project has one.
+ * then the broker's (what every broker shares, then its own, then what it shares on a
+ * database with a server), when the project has one.
  */
 export const serviceLayers = (
   service: Pick<ServiceContext, 'framework' | 'db'> & { broker?: ServiceContext['broker'] } & Partial<Pick<ServiceContext, 'name' | 'auth' | 'token'>>,
@@ -26,6 +27,7 @@ export const serviceLayers = (
   ...frameworkSpec(service.framework).layers,
   ...databaseEngine(service.db).layers,
   ...brokerSpec(service.broker?.id ?? DEFAULT_BROKER).layers,
+  ...(databaseEngine(service.db).server ? brokerSpec(service.broker?.id ?? DEFAULT_BROKER).serverLayers : []),
   // Then the auth choice's (src/auth.ts): the token checks of every service, the identity service's own.
   ...(service.auth === undefined || service.name === undefined
     ? []

@@ -113,7 +113,7 @@ describe('template layers', () => {
       ...FRAMEWORKS.flatMap((framework) => frameworkSpec(framework).layers),
       ...DATABASES.flatMap((db) => databaseEngine(db).layers),
       ...AUTHS.flatMap((auth) => FRAMEWORKS.flatMap((framework) => [...authSpec(auth).layers(framework), ...authSpec(auth).identityLayers(framework)])),
-      ...BROKERS.flatMap((broker) => brokerSpec(broker).layers),
+      ...BROKERS.flatMap((broker) => [...brokerSpec(broker).layers, ...brokerSpec(broker).serverLayers]),
     ]);
     expect([...listed].sort()).toEqual(serviceDirs.map((dir) => `service/${dir}`));
   });
@@ -122,6 +122,21 @@ describe('template layers', () => {
     '%s on %s: base, then the framework, then the engine',
     (framework, db) => {
       expect(serviceLayers({ framework, db })).toEqual(['service/base', ...frameworkSpec(framework).layers, ...databaseEngine(db).layers]);
+    },
+  );
+
+  // The e2e tier fails on a skipped test: a test that cannot run on an engine is not rendered
+  // for it. The relay's tests of replicas need a second replica, which SQLite never runs.
+  it.each(DATABASES.flatMap((db) => BROKERS.map((broker) => [db, broker] as const)))(
+    'on %s with broker %s, the relay has tests of replicas only where replicas can run',
+    (db, broker) => {
+      const plan = planFor('shop', { services: `users@${db}`, db, broker });
+      const replicas = plan.get('services/users/tests/test_relay_replicas.py');
+      const expected = broker !== 'none' && databaseEngine(db).server !== undefined;
+      expect(replicas !== undefined).toBe(expected);
+      if (expected) expect(replicas).toMatch(/async def test_of_two_replicas/);
+      const skipsOnSqlite = [...plan].filter(([file, text]) => file.endsWith('.py') && /dialect\.name == "sqlite"[\s\S]{0,80}pytest\.skip/.test(String(text)));
+      expect(skipsOnSqlite.map(([file]) => file)).toEqual([]);
     },
   );
 });

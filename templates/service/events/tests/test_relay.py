@@ -1,5 +1,5 @@
-"""The relay publishes the outbox in order, marks it sent, and keeps what it could not send;
-of several replicas, one at a time publishes."""
+"""The relay publishes the outbox in order, marks it sent, and keeps what it could not send.
+(Of several replicas, one at a time publishes: test_relay_replicas.py, on a database server.)"""
 
 import asyncio
 
@@ -107,59 +107,3 @@ async def test_run_retries_while_the_broker_is_down_and_stops_when_asked(
 
     assert published == ids
     assert await unsent(session_factory) == []
-
-
-def skip_on_sqlite(engine: AsyncEngine) -> None:
-    if engine.dialect.name == "sqlite":
-        pytest.skip("a service on SQLite runs as one replica: its relay never meets another")
-
-
-async def test_of_two_replicas_one_publishes_while_the_other_skips_its_pass(
-    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
-) -> None:
-    skip_on_sqlite(engine)
-    ids = await record(session_factory, 3)
-    published: list[str] = []
-    publishing = asyncio.Event()
-    go_on = asyncio.Event()
-
-    async def slow_publish(event: CloudEvent) -> None:
-        publishing.set()
-        await go_on.wait()
-        published.append(event.id)
-
-    async def publish(event: CloudEvent) -> None:
-        published.append(event.id)
-
-    first = OutboxRelay(engine, slow_publish, SOURCE)
-    second = OutboxRelay(engine, publish, SOURCE)
-    first_pass = asyncio.create_task(first.publish_pending())
-    await publishing.wait()
-    # The first holds the lock in the middle of its pass: the second does not wait for it.
-    assert await second.publish_pending() == 0
-    go_on.set()
-    assert await first_pass == 3
-    # Once the first's pass committed, the second finds nothing left to send.
-    assert await second.publish_pending() == 0
-    assert published == ids
-    assert await unsent(session_factory) == []
-
-
-async def test_a_failed_pass_lets_another_replica_publish(
-    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
-) -> None:
-    skip_on_sqlite(engine)
-    ids = await record(session_factory, 2)
-    published: list[str] = []
-
-    async def broker_down(event: CloudEvent) -> None:
-        raise ConnectionError("the broker is down")
-
-    async def publish(event: CloudEvent) -> None:
-        published.append(event.id)
-
-    with pytest.raises(ConnectionError):
-        await OutboxRelay(engine, broker_down, SOURCE).publish_pending()
-    # The failed pass released the lock: the other replica publishes everything.
-    assert await OutboxRelay(engine, publish, SOURCE).publish_pending() == 2
-    assert published == ids
