@@ -69,6 +69,13 @@ function manifestAnswers(manifest: Manifest): CreateAnswers {
  * that a render of its answers is the project it wrote.
  */
 export function renderPristine(manifest: Manifest, year: number, templates: TemplateSet = packagedTemplates()): Plan {
+  const plan = renderGenerated(manifest, year, templates);
+  for (const file of [...plan.keys()]) if (isMachineLocal(file)) plan.delete(file);
+  return plan;
+}
+
+/** What the generator produces for the manifest's answers, machine-local files (fresh secrets) included. */
+export function renderGenerated(manifest: Manifest, year: number, templates: TemplateSet = packagedTemplates()): Plan {
   const records: ServiceRecord[] = manifest.services.map((service) => ({
     name: service.name,
     entity: service.entity,
@@ -91,7 +98,6 @@ export function renderPristine(manifest: Manifest, year: number, templates: Temp
       grown = added.manifest;
     }
   }
-  for (const file of [...plan.keys()]) if (isMachineLocal(file)) plan.delete(file);
   return plan;
 }
 

@@ -15,7 +15,8 @@ import { recoverInterruptedApply } from '../journal.js';
 import { withProjectLock } from '../lock.js';
 import { findProjectRoot, missingServiceFolders, readManifest, serializeManifest, type Manifest } from '../manifest.js';
 import { changesFiles, planUpdate, type UpdateConflict, type UpdatePlan } from '../merge.js';
-import { isMachineLocal, pristineLocation, readPristine, recordPristine, renderPristine } from '../pristine.js';
+import { isMachineLocal, pristineLocation, readPristine, recordPristine, renderGenerated, renderPristine } from '../pristine.js';
+import { envEntries, syncEnvFile } from '../env-files.js';
 import { assertNoUncommittedChanges } from '../steps/git.js';
 import { showChangePlan } from '../ui.js';
 import type { CommandEnv } from './create.js';
@@ -92,7 +93,8 @@ async function planProjectUpdate(root: string, env: CommandEnv, flags: UpdateFla
     notices.push(`No base was recorded (${location.ref}): this version wrote the project, so its render of ${MANIFEST_FILE} is the base.`);
   }
   const updated: Manifest = { ...manifest, version: env.version };
-  const theirs = renderPristine(updated, base.year ?? new Date().getFullYear());
+  const generated = renderGenerated(updated, base.year ?? new Date().getFullYear());
+  const theirs = new Map([...generated].filter(([file]) => !isMachineLocal(file)));
 
   const missing = missingServiceFolders(root, manifest).map((name) => `services/${name}/`);
   if (missing.length > 0) notices.push(`Left out, their folders being gone: ${missing.join(', ')}.`);
@@ -110,10 +112,29 @@ async function planProjectUpdate(root: string, env: CommandEnv, flags: UpdateFla
     const before = fs.readFileSync(path.join(root, MANIFEST_FILE), 'utf8');
     plan.change.modify.set(MANIFEST_FILE, { before, after: serializeManifest(updated) });
   }
-  // .env files are each machine's own: never merged; their examples say what is new.
-  for (const file of [...plan.change.modify.keys(), ...plan.change.create.keys()].filter((file) => file.endsWith('.env.example'))) {
-    const local = file.replace(/\.example$/, '');
-    if (fs.existsSync(path.join(root, local))) notices.push(`${file} changed: copy what is new in it to your ${local}.`);
+  // .env files are each machine's own: never merged. A key new in this version is appended
+  // with the value a new project gets (src/env-files.ts); the rest of the file stays.
+  const localFiles = [...generated.keys()]
+    .filter((file) => isMachineLocal(file) || (file.endsWith('.env.example') && !generated.has(file.replace(/\.example$/, ''))))
+    .map((file) => file.replace(/\.example$/, ''))
+    .filter((file) => !missing.some((folder) => file.startsWith(folder)));
+  for (const local of localFiles) {
+    const ours = readOurs(root, local);
+    if (ours === undefined || ours.includes(0)) continue;
+    // `make install` copies the example when a machine has no .env: the example is its render then.
+    const source = generated.get(local) ?? generated.get(`${local}.example`)!;
+    const previousExample = base.files.get(`${local}.example`);
+    const previousKeys = previousExample && new Set(envEntries(previousExample.toString('utf8')).keys());
+    const before = ours.toString('utf8');
+    const synced = syncEnvFile(before, source, previousKeys);
+    if (synced.added.length > 0) {
+      plan.change.modify.set(local, { before, after: synced.text });
+      notices.push(`${local} (git-ignored, not in git diff): added ${synced.added.join(', ')}, new in ${env.version}.`);
+    }
+    if (synced.emptyHere.length > 0) {
+      const values = synced.emptyHere.map((key) => envEntries(source).get(key)!.line).join(' ');
+      notices.push(`${local}: empty here, set in a new project: ${values}`);
+    }
   }
   for (const file of plan.keptEdited) notices.push(`${file} is no longer generated; kept, since you changed it.`);
   return { from, plan, manifest: updated, theirs, notices, ref: location.ref };

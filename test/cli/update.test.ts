@@ -192,6 +192,47 @@ describe('update between two builds whose templates differ', () => {
   });
 });
 
+describe("update and a machine's own .env (git-ignored, never merged)", () => {
+  const machine = path.join(work, 'machine');
+  const USERS_ENV = 'services/users/.env';
+  const NEW_SETTING = 'USERS_NEW_SETTING=on\n';
+  let before: string;
+  let run: CliRun;
+  beforeAll(async () => {
+    const created = await runCli(['machine', '--services', 'users', '--yes', '--no-install'], { cwd: work, env: GIT_IDENTITY });
+    expect(created.exitCode, created.all).toBe(0);
+    // A newer build whose service adds a setting: to its .env and to its example.
+    const bin = newerBuild(path.join(work, 'newer-env'), NEW_VERSION, {
+      'service-base': {
+        'dot-env.hbs': `${read(USERS_ENV, machine)}${NEW_SETTING}`,
+        'dot-env.example.hbs': `${read(`${USERS_ENV}.example`, machine)}# New in ${NEW_VERSION}\n${NEW_SETTING}`,
+      },
+    });
+    // This machine's settings: a key of the generator's deleted, one emptied, one changed, one of its own.
+    before = `${read(USERS_ENV, machine)
+      .replace(/^USERS_CORS_ORIGINS=.*\n/m, '')
+      .replace(/^USERS_PEERS=.*$/m, 'USERS_PEERS=')
+      .replace(/^USERS_LOG_LEVEL=.*$/m, 'USERS_LOG_LEVEL=DEBUG')}MY_OWN_SETTING=1\n`;
+    write(USERS_ENV, before, machine);
+    const result = await execa('node', [bin, 'update', '--yes'], { cwd: machine, reject: false, all: true, stdin: 'ignore', env: { NO_COLOR: '1', ...GIT_IDENTITY } });
+    run = { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, all: result.all ?? '' };
+  }, 60_000);
+
+  it('appends the key new in this version and leaves the rest of the file as it was', () => {
+    expect(run.exitCode, run.all).toBe(0);
+    expect(read(USERS_ENV, machine)).toBe(`${before}${NEW_SETTING}`);
+    expect(run.stdout).toContain(`${USERS_ENV} (git-ignored, not in git diff): added USERS_NEW_SETTING, new in ${NEW_VERSION}.`);
+    // The example is a committed file: merged as any other.
+    expect(read(`${USERS_ENV}.example`, machine)).toMatch(/# New in .*\nUSERS_NEW_SETTING=on\n$/);
+  });
+
+  it('says a key emptied by hand is set in a new project, and leaves it empty; a key deleted by hand stays deleted', () => {
+    expect(run.stdout).toContain(`${USERS_ENV}: empty here, set in a new project: USERS_PEERS={}`);
+    expect(read(USERS_ENV, machine)).toMatch(/^USERS_PEERS=$/m);
+    expect(read(USERS_ENV, machine)).not.toMatch(/USERS_CORS_ORIGINS/);
+  });
+});
+
 describe('update of a project without a recorded base', () => {
   const plain = path.join(work, 'plain');
   beforeAll(async () => {
