@@ -1,4 +1,5 @@
-"""An event whose handling fails is handled again until it succeeds, on the real broker.
+"""An event whose handling fails is handled again until it succeeds, on the real broker,
+after a restart too.
 
 The in-memory broker of the other tests does not deliver anything twice: this test needs
 the broker of TEST_BROKER_URL (its URL as the service takes it). Without it, or with a
@@ -54,3 +55,45 @@ async def test_a_failed_handling_is_tried_again_until_it_succeeds() -> None:
         await broker.stop()
         await broker_client.forget(url, namespace, ["consumer", "producer"])
     assert bodies == [b'{"n": 1}'] * 3
+
+
+async def test_an_event_left_unhandled_at_a_stop_is_handled_after_the_next_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = broker_url()
+    # Redis claims an event left pending once it has been idle a while (a minute): shortened.
+    monkeypatch.setattr(broker_client, "PENDING_CLAIM_SECONDS", 0.5, raising=False)
+    monkeypatch.setattr(broker_client, "CLAIM_POLLING_MS", 100, raising=False)
+    namespace = f"test-{uuid.uuid4().hex[:12]}"
+    failed = asyncio.Event()
+    handled: list[bytes] = []
+    done = asyncio.Event()
+
+    async def fail(body: bytes) -> None:
+        failed.set()
+        raise RuntimeError("the database is down")
+
+    async def handle(body: bytes) -> None:
+        handled.append(body)
+        done.set()
+
+    stopped = broker_client.create_broker(url)
+    broker_client.subscribe(stopped, namespace, "consumer", "producer", fail)
+    restarted = broker_client.create_broker(url)
+    broker_client.subscribe(restarted, namespace, "consumer", "producer", handle)
+    try:
+        await stopped.start()
+        await broker_client.declare(stopped, namespace)
+        await broker_client.publish(
+            stopped, namespace, "producer", "thing.created", b'{"n": 2}', str(uuid.uuid4())
+        )
+        await asyncio.wait_for(failed.wait(), TIMEOUT_SECONDS)
+        # The service stops while the event's handling fails: it is not lost.
+        await stopped.stop()
+        await restarted.start()
+        await asyncio.wait_for(done.wait(), TIMEOUT_SECONDS)
+    finally:
+        await stopped.stop()
+        await restarted.stop()
+        await broker_client.forget(url, namespace, ["consumer", "producer"])
+    assert handled == [b'{"n": 2}']

@@ -8,7 +8,7 @@ read while the consumer service is down.
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import redis.asyncio as redis
 from faststream import AckPolicy, Context
@@ -19,6 +19,13 @@ from faststream.redis import RedisBroker, StreamSub, TestRedisBroker
 TIMEOUT_SECONDS = 5.0
 # Seconds between two tries of a message whose handling failed.
 RETRY_PAUSE_SECONDS = 0.1
+# An event left pending in its group (the service stopped while its handling failed, or
+# died in the middle of it) is claimed again once it has been idle this long: after a
+# restart, or by another replica. A handling still trying it may then meet a second one:
+# the inbox handles an event once, whoever delivers it.
+PENDING_CLAIM_SECONDS = 60.0
+# Milliseconds between two looks for such events when there is none.
+CLAIM_POLLING_MS = 5000
 
 Handler = Callable[[bytes], Awaitable[None]]
 Broker = RedisBroker
@@ -56,25 +63,39 @@ async def publish(
 def subscribe(
     broker: RedisBroker, namespace: str, consumer: str, source: str, handler: Handler
 ) -> None:
-    stream = StreamSub(
-        _stream(namespace, source),
-        group=consumer,
-        consumer=f"{consumer}-1",
-        # The group is created at the stream's end on the consumer's first start (as a
-        # RabbitMQ queue is): from then on it keeps every event, while the consumer is down
-        # too. (Reading from "0" instead would only ever return the consumer's pending ones
-        # once the group exists.)
+    # The group is created at the stream's end on the consumer's first start (as a RabbitMQ
+    # queue is): from then on it keeps every event, while the consumer is down too. New
+    # events are read as they come; events left pending are claimed by a second reader.
+    stream = _stream(namespace, source)
+    name = f"{consumer}-1"
+    readers = (
+        StreamSub(stream, group=consumer, consumer=name),
+        StreamSub(
+            stream,
+            group=consumer,
+            consumer=name,
+            min_idle_time=int(PENDING_CLAIM_SECONDS * 1000),
+            polling_interval=CLAIM_POLLING_MS,
+        ),
     )
+    for reader in readers:
+        subscriber = broker.subscriber(stream=reader, ack_policy=AckPolicy.NACK_ON_ERROR)
+        subscriber(_receive(subscriber, handler))
 
-    subscriber = broker.subscriber(stream=stream, ack_policy=AckPolicy.NACK_ON_ERROR)
 
-    @subscriber
+class _Subscriber(Protocol):
+    running: bool
+
+
+def _receive(
+    subscriber: _Subscriber, handler: Handler
+) -> Callable[[StreamMessage[Any]], Awaitable[None]]:
     async def receive(message: Annotated[StreamMessage[Any], Context()]) -> None:
-        # A message whose handling failed (the database down) would stay pending in the
-        # group, never delivered again: it is tried again here until it is handled, the
-        # stream's later events waiting meanwhile, in order. The handler pauses after each
-        # failure (app.messaging.consumer); this pause is for one that does not. Once the
-        # service stops, the message is left pending.
+        # A message whose handling failed (the database down) stays pending in the group:
+        # it is tried again here until it is handled, the stream's later events waiting
+        # meanwhile, in order. The handler pauses after each failure
+        # (app.messaging.consumer); this pause is for one that does not. Once the service
+        # stops, the message is left pending, for the claiming reader of the next start.
         while True:
             try:
                 await handler(message.body)
@@ -84,6 +105,8 @@ def subscribe(
                 await asyncio.sleep(RETRY_PAUSE_SECONDS)
             else:
                 return
+
+    return receive
 
 
 async def ping(broker: RedisBroker) -> bool:
