@@ -12,11 +12,15 @@ from typing import Annotated, Any
 
 from faststream import AckPolicy, Context
 from faststream.message import StreamMessage
-from faststream.nats import JStream, NatsBroker, PullSub, TestNatsBroker
+from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub, TestNatsBroker
 from shared_schemas import CLOUDEVENTS_JSON
 
 # Seconds a publish or a ping waits for the broker before it counts as down.
 TIMEOUT_SECONDS = 5.0
+# Seconds after which an event delivered and not acknowledged (the service stopped or died
+# while handling it) is delivered again: longer than the longest pause after a failure
+# (app.messaging.consumer), so that an event is not delivered twice while it waits.
+REDELIVERY_SECONDS = 60.0
 
 Handler = Callable[[bytes], Awaitable[None]]
 Broker = NatsBroker
@@ -63,7 +67,10 @@ def subscribe(
         f"{namespace}.events.{source}.>",
         stream=_stream(namespace),
         durable=f"{consumer}-from-{source}",
-        pull_sub=PullSub(batch_size=10, timeout=1.0),
+        config=ConsumerConfig(ack_wait=REDELIVERY_SECONDS),
+        # One event at a time: the next is fetched once this one is acknowledged, so none
+        # waits fetched behind a failing one (its acknowledgement time running meanwhile).
+        pull_sub=PullSub(batch_size=1, timeout=1.0),
         # An error (the database down) asks for the message again.
         ack_policy=AckPolicy.NACK_ON_ERROR,
     )

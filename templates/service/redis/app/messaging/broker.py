@@ -19,11 +19,11 @@ from faststream.redis import RedisBroker, StreamSub, TestRedisBroker
 TIMEOUT_SECONDS = 5.0
 # Seconds between two tries of a message whose handling failed.
 RETRY_PAUSE_SECONDS = 0.1
-# An event left pending in its group (the service stopped while its handling failed, or
-# died in the middle of it) is claimed again once it has been idle this long: after a
-# restart, or by another replica. A handling still trying it may then meet a second one:
+# Seconds after which an event left pending in its group (the service stopped while its
+# handling failed, or died in the middle of it) is claimed and delivered again: after a
+# restart, or to another replica. A handling still trying it may then meet a second one:
 # the inbox handles an event once, whoever delivers it.
-PENDING_CLAIM_SECONDS = 60.0
+REDELIVERY_SECONDS = 60.0
 # Milliseconds between two looks for such events when there is none.
 CLAIM_POLLING_MS = 5000
 
@@ -74,7 +74,7 @@ def subscribe(
             stream,
             group=consumer,
             consumer=name,
-            min_idle_time=int(PENDING_CLAIM_SECONDS * 1000),
+            min_idle_time=int(REDELIVERY_SECONDS * 1000),
             polling_interval=CLAIM_POLLING_MS,
         ),
     )
