@@ -6,7 +6,6 @@ way they send them to a collector; `telemetry_environment` points them here.
 
 import gzip
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,31 +49,31 @@ class OtlpReceiver:
     def __init__(self, server: ThreadingHTTPServer) -> None:
         self.server = server
         self._spans: list[ReceivedSpan] = []
-        self._lock = threading.Lock()
+        # Notified on each export, so that a test waiting for spans wakes up as they arrive.
+        self._arrived = threading.Condition()
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def add(self, spans: Iterator[ReceivedSpan]) -> None:
-        with self._lock:
+        with self._arrived:
             self._spans.extend(spans)
+            self._arrived.notify_all()
 
     @property
     def spans(self) -> list[ReceivedSpan]:
-        with self._lock:
+        with self._arrived:
             return list(self._spans)
 
     def wait_for(
         self, found: Callable[[list[ReceivedSpan]], bool], timeout: float = 15.0
     ) -> list[ReceivedSpan]:
         """The spans received, once `found` holds for them (services export in batches)."""
-        deadline = time.monotonic() + timeout
-        while not found(spans := self.spans):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the expected spans never arrived; received: {spans}")
-            time.sleep(0.1)
-        return spans
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: found(list(self._spans)), timeout):
+                raise AssertionError(f"the expected spans never arrived; received: {self._spans}")
+            return list(self._spans)
 
 
 @contextmanager
@@ -102,7 +101,10 @@ def running_receiver() -> Iterator[OtlpReceiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     receiver = OtlpReceiver(server)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the server's loop to look again: every 0.05 s, not every 0.5 s.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield receiver

@@ -54,7 +54,7 @@ def logged(log_file: Path, key: str, value: str) -> list[dict[str, Any]]:
     while not (found := [line for line in json_log_lines(log_file) if line[key] == value]):
         if time.monotonic() > deadline:
             raise AssertionError(f"no line of {log_file} has {key} {value!r}")
-        time.sleep(0.1)
+        time.sleep(0.05)
     return found
 
 

@@ -9,7 +9,8 @@ Which server, and with which account: the first of
    the service, on its published port.
 
 The account must be allowed to create databases. Each test run creates its own database,
-`<service>_test_<8 hex digits>`, with the tables of the models, and drops it at the end:
+`<service>_test_<8 hex digits>`, with the tables of the models (created once, for the whole
+run), and drops it at the end:
 the service's own data is never touched. Each test then finds the tables empty: the rows
 a test commits (through the real application, with its own engine) are deleted after it.
 
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 import pytest
-from sqlalchemy import URL, MetaData, make_url, text
+from sqlalchemy import URL, Connection, MetaData, make_url, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -69,6 +70,9 @@ class ServiceDatabase:
     settings_url: Callable[[], str]
     # The tables of its models.
     metadata: MetaData
+    # Creates those tables on an empty database, as its migrations leave it (the head
+    # revision stamped): run once per test run, on the run's database.
+    create_schema: Callable[[Connection], None]
     # How it creates engines (its pool and connection settings).
     create_engine: Callable[[str], AsyncEngine]
 

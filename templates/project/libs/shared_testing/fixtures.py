@@ -29,7 +29,8 @@ class RunDatabase:
 
 @pytest.fixture(scope="session")
 async def run_database(database_server: DatabaseServer) -> AsyncIterator[RunDatabase]:
-    """The database of this test run, with the tables of the models; dropped at the end."""
+    """The database of this test run, with the tables of the models, created once for
+    every test; dropped at the end."""
     try:
         url = await database_server.create_database()
     except ServerUnavailable as error:
@@ -37,7 +38,7 @@ async def run_database(database_server: DatabaseServer) -> AsyncIterator[RunData
     engine = database_server.service.create_engine(as_string(url))
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(database_server.service.metadata.create_all)
+            await connection.run_sync(database_server.service.create_schema)
         yield RunDatabase(as_string(url), engine)
     finally:
         await engine.dispose()

@@ -109,7 +109,10 @@ def running_jwks_server() -> Iterator[JwksServer]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     holder.append(JwksServer(server))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the server's loop to look again: every 0.05 s, not every 0.5 s.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield holder[0]
