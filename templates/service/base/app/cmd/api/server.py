@@ -1,5 +1,6 @@
 """Serve the application with uvicorn, on the host and port of the settings."""
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,11 @@ from app.core.settings import get_settings
 
 def serve(app: Callable[..., Any]) -> None:
     settings = get_settings()
+    # Everything loaded so far (the modules, the application, its routes and schemas) lives
+    # as long as the process: freezing it takes it out of the garbage collector's reach.
+    # Otherwise every full collection walks those ~100,000 objects again, a few percent of
+    # the CPU a request costs, and a pause of tens of milliseconds each time.
+    gc.freeze()
     # log_config=None keeps the logging set up by create_app; the access log comes from
     # app.middlewares.observe, which also records the request id.
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
