@@ -35,7 +35,7 @@ for (const file of modules) {
   for (const row of rows) {
     const goal = `${row.higherIsBetter ? '>=' : '<='}${row.goal}x`;
     console.log(
-      `${row.name.padEnd(34)} ${format(row.own, row.unit).padStart(9)} ${format(row.ref, row.unit).padStart(10)}  ${row.ratio.toFixed(2).padStart(5)}x  ${goal.padEnd(7)} ${(meets(row) ? 'ok' : 'OVER').padEnd(4)} ${row.reference}${row.note ? ` (${row.note})` : ''}`,
+      `${row.name.padEnd(34)} ${format(row.own, row.unit).padStart(9)} ${format(row.ref, row.unit).padStart(10)}  ${row.ratio.toFixed(2).padStart(5)}x  ${goal.padEnd(7)} ${(meets(row) ? 'ok' : row.higherIsBetter ? 'UNDER' : 'OVER').padEnd(5)} ${row.reference}${row.note ? ` (${row.note})` : ''}`,
     );
   }
 }

@@ -5,27 +5,62 @@ with the status it noted as the response was sent.
 """
 
 import logging
+import time
 
-from opentelemetry.trace import Span
+from opentelemetry.trace import Span, format_span_id, format_trace_id
 
-from app.core.log_format import set_trace_ids
+from app.core.logging import defer_record
 
 logger = logging.getLogger("app.access")
+MESSAGE = "%s %s %d %.1fms"
 
 
-def log_access(method: str, path: str, status: int, seconds: float, span: Span | None) -> None:
+def log_access(
+    method: str, path: str, status: int, seconds: float, request_id: str, span: Span | None
+) -> None:
     """`span`: the request's, current while the response started, or None when the
     application does not trace; the line carries its trace (the middleware that writes
     the line may run outside the tracing one)."""
-    if logger.isEnabledFor(logging.INFO):
-        args = (method, path, status, seconds * 1000)
-        # Made by hand rather than with logger.info, which walks the stack to find the
-        # calling line: a cost on every request for a field nobody logs.
-        record = logger.makeRecord(
-            logger.name, logging.INFO, __file__, 0, "%s %s %d %.1fms", args, None
-        )
-        if span is None:
-            record.trace_id = record.span_id = None
-        else:
-            set_trace_ids(record, span)
-        logger.handle(record)
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    trace_id = span_id = None
+    if span is not None:
+        context = span.get_span_context()
+        if context.is_valid:
+            trace_id = format_trace_id(context.trace_id)
+            span_id = format_span_id(context.span_id)
+    entry = (time.time(), method, path, status, seconds * 1000, request_id, trace_id, span_id)
+    # While the application runs, the request only queues these values: the record is
+    # made, and the line formatted, on the thread that writes the log.
+    if not defer_record(logger, access_record, entry):
+        logger.handle(access_record(*entry))
+
+
+def access_record(
+    created: float,
+    method: str,
+    path: str,
+    status: int,
+    milliseconds: float,
+    request_id: str,
+    trace_id: str | None,
+    span_id: str | None,
+) -> logging.LogRecord:
+    """The record of one request, dated when the request ended."""
+    # Made by hand rather than with logger.info, which walks the stack to find the
+    # calling line: a cost on every request for a field nobody logs.
+    record = logger.makeRecord(
+        logger.name,
+        logging.INFO,
+        __file__,
+        0,
+        MESSAGE,
+        (method, path, status, milliseconds),
+        None,
+    )
+    record.created = created
+    record.msecs = int((created - int(created)) * 1000) + 0.0
+    record.request_id = request_id
+    record.trace_id = trace_id
+    record.span_id = span_id
+    return record

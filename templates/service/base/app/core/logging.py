@@ -8,7 +8,8 @@ import logging
 import logging.config
 import queue
 import threading
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from logging.handlers import QueueHandler
 from typing import Any
@@ -58,6 +59,11 @@ def configure_logging(level: str, formatter: dict[str, Any] | None = None) -> No
     root.handlers = [_background]
 
 
+# What a deferred record is made of: the function that makes it, and its arguments.
+Deferred = tuple[Callable[..., logging.LogRecord], tuple[object, ...]]
+Queued = logging.LogRecord | Deferred
+
+
 class BatchWriter:
     """Writes the queued records on a thread of its own: every POLL_SECONDS, all those
     waiting at once.
@@ -70,9 +76,7 @@ class BatchWriter:
 
     POLL_SECONDS = 0.05
 
-    def __init__(
-        self, records: queue.SimpleQueue[logging.LogRecord], handlers: list[logging.Handler]
-    ) -> None:
+    def __init__(self, records: queue.SimpleQueue[Queued], handlers: list[logging.Handler]) -> None:
         self._records = records
         self._handlers = handlers
         # Set when stopping: the thread looks at once instead of at the end of its pause,
@@ -103,9 +107,17 @@ class BatchWriter:
         batch: list[logging.LogRecord] = []
         while True:
             try:
-                batch.append(self._records.get_nowait())
+                item = self._records.get_nowait()
             except queue.Empty:
                 break
+            if isinstance(item, logging.LogRecord):
+                batch.append(item)
+            else:  # a deferred record (BackgroundHandler.defer): made here
+                make, args = item
+                try:
+                    batch.append(make(*args))
+                except Exception:  # one bad record must not stop the writer
+                    traceback.print_exc()
         if not batch:
             return
         for handler in self._handlers:
@@ -147,8 +159,9 @@ class BackgroundHandler(QueueHandler):
     """
 
     def __init__(self, handlers: list[logging.Handler]) -> None:
-        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        records: queue.SimpleQueue[Queued] = queue.SimpleQueue()
         super().__init__(records)
+        self._records = records
         # The request id and the trace are context variables: they must be read where the
         # record is made, not on the writing thread.
         self.addFilter(RequestIdFilter())
@@ -174,6 +187,42 @@ class BackgroundHandler(QueueHandler):
             if record.levelno >= handler.level:
                 handler.handle(record)
 
+    def defer(
+        self,
+        logger: logging.Logger,
+        make: Callable[..., logging.LogRecord],
+        args: tuple[object, ...],
+    ) -> bool:
+        """Queue a record of `logger` that the writing thread makes itself, `make(*args)`,
+        when that thread runs and nothing but it would see the record (no other handler
+        or filter on the way); False otherwise, and the caller logs the record itself.
+
+        For the lines written on every request (the access log): making a LogRecord and
+        passing it through the logging machinery costs the request more than the line.
+        `args` must hold everything the record needs from the request (its id, its trace):
+        the writing thread has no context of its own.
+        """
+        if not self._users or not self.only_handler_of(logger):
+            return False
+        self._records.put_nowait((make, args))
+        return True
+
+    def only_handler_of(self, logger: logging.Logger) -> bool:
+        """Whether a record of `logger` would reach this handler and nothing else."""
+        current: logging.Logger | None = logger
+        reached = False
+        while current is not None:
+            if current.filters:
+                return False
+            for handler in current.handlers:
+                if handler is not self:
+                    return False
+                reached = True
+            if not current.propagate:
+                break
+            current = current.parent
+        return reached and not self.level
+
     def start(self) -> None:
         with self._lock:
             self._users += 1
@@ -188,6 +237,15 @@ class BackgroundHandler(QueueHandler):
 
 
 _background: BackgroundHandler | None = None
+
+
+def defer_record(
+    logger: logging.Logger, make: Callable[..., logging.LogRecord], args: tuple[object, ...]
+) -> bool:
+    """`BackgroundHandler.defer` on the handler configure_logging installed; False when
+    there is none."""
+    handler = _background
+    return handler is not None and handler.defer(logger, make, args)
 
 
 @contextmanager

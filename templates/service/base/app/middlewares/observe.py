@@ -87,7 +87,7 @@ class ObserveMiddleware:
             seconds = time.perf_counter() - started
             route = self.route_of(scope) or UNMATCHED_ROUTE
             self.metrics.observe(scope["method"], route, status, seconds)
-            log_access(scope["method"], scope["path"], status, seconds, span)
+            log_access(scope["method"], scope["path"], status, seconds, request_id, span)
 
     async def serve_metrics(self, scope: Scope, send: Send) -> None:
         body = self.metrics.exposition()

@@ -3,13 +3,18 @@
 A body announced larger than the limit (Content-Length) is refused before a byte of it is
 read. A body sent without a length (chunked) is read up to the limit only: once it grows
 past it, the request is refused and the rest is never read. Either way the service holds
-at most `max_bytes` of a body in memory.
+at most `max_bytes` of a body in memory. A request with neither a length nor a transfer
+encoding has no body in HTTP/1, and passes untouched.
 """
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.exceptions.handlers.app_errors import app_error_response
 from app.exceptions.request import RequestBodyTooLargeError
+
+# The versions of HTTP whose requests say whether they have a body (HTTP/2 may send one
+# with neither header).
+HTTP_1 = ("1.0", "1.1")
 
 
 class BodySizeLimitMiddleware:
@@ -22,7 +27,12 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
 
-        content_length = announced_length(scope["headers"])
+        content_length, chunked = body_framing(scope["headers"])
+        if content_length is None and not chunked and scope.get("http_version") in HTTP_1:
+            # Neither header: in HTTP/1 the request has no body (RFC 9112, 6.3), as with
+            # most GETs. Nothing to count, and no `receive` to wrap.
+            await self.app(scope, receive, send)
+            return
         if content_length is not None:
             # The server delivers exactly Content-Length bytes (an invalid value is refused
             # by the server itself), so the announced length is the length.
@@ -60,13 +70,18 @@ class BodySizeLimitMiddleware:
         await response(scope, receive, send)
 
 
-def announced_length(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The Content-Length header as sent, read from the raw headers: cheaper than building
-    a Headers object on every request."""
+def body_framing(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, bool]:
+    """The Content-Length header as sent, and whether a Transfer-Encoding header was
+    sent, read from the raw headers: cheaper than building a Headers object on every
+    request."""
+    content_length = None
+    chunked = False
     for name, value in headers:
         if name == b"content-length":
-            return value.decode("latin-1")
-    return None
+            content_length = value.decode("latin-1")
+        elif name == b"transfer-encoding":
+            chunked = True
+    return content_length, chunked
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

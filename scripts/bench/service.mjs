@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-// Benchmark of a generated service's request path against a one-file app (scripts/bench/):
+// The generated service's request path against a one-file app (scripts/bench/one_file_*.py):
 // the same table, queries and Pydantic output, without the layers, middlewares and error
 // handling. For each framework it generates a one-service project on SQLite, installs it,
 // starts the service and the one-file app (uvicorn, one worker each, from the service's
@@ -10,26 +9,25 @@
 // follows the CPU it is given, but the CPU it spends on a request hardly does, so this
 // column is the steadier of the two. The databases live on tmpfs (/dev/shm) when there is
 // one, so that fsync and other processes' disk traffic do not weigh on the POST figures.
-//   npm run bench:service          RUNS=7 SECONDS=5 FRAMEWORKS=fastapi npm run bench:service
+// Exports serviceRows() for service.figures.mjs, which `npm run bench` prints:
+//   npm run bench:service          (the same as: npm run build && node scripts/bench.mjs service)
+//   SERVICE_RUNS=7 SECONDS=5 FRAMEWORKS=fastapi npm run bench:service
 // Needs uv and wrk (Debian: apt-get install wrk).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, median, root } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin/create-layered-backend.js');
-const runs = Number(process.env.RUNS ?? 5);
-const seconds = Number(process.env.SECONDS ?? 3);
-const connections = Number(process.env.CONNECTIONS ?? 32);
+/** Alternating rounds per figure: each is a wrk run of SECONDS on both servers. */
+export const serviceRuns = Number(process.env.SERVICE_RUNS ?? 5);
+export const seconds = Number(process.env.SECONDS ?? 3);
+export const connections = Number(process.env.CONNECTIONS ?? 32);
 const frameworks = (process.env.FRAMEWORKS ?? 'fastapi,litestar').split(',');
-const GOAL = 0.9;
+export const GOAL = 0.9;
 // Telemetry configured with no exporter must cost next to nothing: within the noise of wrk.
-const TELEMETRY_GOAL = 0.95;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'clb-bench-service-'));
-const dbDir = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/clb-bench-service-') : work;
+export const TELEMETRY_GOAL = 0.95;
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -49,7 +47,7 @@ async function waitFor(url) {
   throw new Error(`${url} did not answer`);
 }
 
-function start(name, command, args, options) {
+function start(work, name, command, args, options) {
   const log = fs.openSync(path.join(work, `${name}.log`), 'a');
   return spawn(command, args, { ...options, stdio: ['ignore', log, log] });
 }
@@ -78,9 +76,7 @@ function wrk(pid, url, script, prefix) {
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), cpu: ticks / requests };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-async function benchFramework(framework) {
+async function benchFramework(framework, work, dbDir) {
   const project = path.join(work, framework);
   execFileSync(process.execPath, [bin, project, '--services', 'users', '--framework', framework, '--yes', '--no-test', '--no-git', '--package-manager', 'uv'], {
     stdio: 'ignore',
@@ -93,7 +89,7 @@ async function benchFramework(framework) {
   const oneDb = path.join(dbDir, `${framework}-one.db`);
   const env = { ...process.env, USERS_DATABASE_URL: `sqlite+aiosqlite:///${serviceDb}`, USERS_PORT: String(servicePort) };
   execFileSync(python, ['-m', 'alembic', 'upgrade', 'head'], { cwd: service, env, stdio: 'ignore' });
-  const processes = [start(`${framework}-service`, python, ['-m', 'app.cmd.api.main'], { cwd: service, env })];
+  const processes = [start(work, `${framework}-service`, python, ['-m', 'app.cmd.api.main'], { cwd: service, env })];
   try {
     const serviceUrl = `http://127.0.0.1:${servicePort}/api/v1/users`;
     await waitFor(`http://127.0.0.1:${servicePort}/health`);
@@ -104,7 +100,7 @@ async function benchFramework(framework) {
     fs.copyFileSync(serviceDb, oneDb);
     const oneModule = `one_file_${framework}`;
     processes.push(
-      start(`${framework}-one-file`, python, ['-m', 'uvicorn', `${oneModule}:app`, '--app-dir', path.join(root, 'scripts/bench'), '--port', String(onePort), '--no-access-log', '--log-level', 'warning'], {
+      start(work, `${framework}-one-file`, python, ['-m', 'uvicorn', `${oneModule}:app`, '--app-dir', path.join(root, 'scripts/bench'), '--port', String(onePort), '--no-access-log', '--log-level', 'warning'], {
         cwd: service,
         env: { ...process.env, DATABASE_URL: `sqlite+aiosqlite:///${oneDb}` },
       }),
@@ -123,7 +119,7 @@ async function benchFramework(framework) {
     const offDb = path.join(dbDir, `${framework}-otel-off.db`);
     fs.copyFileSync(serviceDb, offDb);
     processes.push(
-      start(`${framework}-otel-off`, python, ['-m', 'app.cmd.api.main'], {
+      start(work, `${framework}-otel-off`, python, ['-m', 'app.cmd.api.main'], {
         cwd: service,
         env: { ...env, USERS_DATABASE_URL: `sqlite+aiosqlite:///${offDb}`, USERS_PORT: String(offPort), OTEL_SDK_DISABLED: 'true' },
       }),
@@ -131,12 +127,12 @@ async function benchFramework(framework) {
     const offUrl = `http://127.0.0.1:${offPort}/api/v1/users`;
     await waitFor(`http://127.0.0.1:${offPort}/health`);
     const [servicePid, onePid, offPid] = processes.map((child) => child.pid);
-    const compare = (label, load, reference, goal) => {
+    const compare = (label, load, reference, goal, telemetry = false) => {
       const ratios = [];
       const cpuRatios = [];
       const own = [];
       const ref = [];
-      for (let round = 0; round < runs; round++) {
+      for (let round = 0; round < serviceRuns; round++) {
         const pair = [() => own.push(load(servicePid, serviceUrl, round, 'service')), () => ref.push(load(reference.pid, reference.url, round, reference.who))];
         if (round % 2) pair.reverse();
         for (const step of pair) step();
@@ -150,35 +146,36 @@ async function benchFramework(framework) {
         ratio: median(ratios),
         cpuRatio: median(cpuRatios),
         goal,
+        telemetry,
       };
     };
     const oneFile = { pid: onePid, url: oneUrl, who: 'one' };
     const rows = cases.map(([label, load]) => compare(label, load, oneFile, GOAL));
-    rows.push(compare('GET, telemetry unused', cases[0][1], { pid: offPid, url: offUrl, who: 'off' }, TELEMETRY_GOAL));
+    rows.push(compare('GET, telemetry unused', cases[0][1], { pid: offPid, url: offUrl, who: 'off' }, TELEMETRY_GOAL, true));
     return rows;
   } finally {
     for (const child of processes) child.kill('SIGTERM');
   }
 }
 
-if (spawnSync('wrk', ['--version']).error) {
-  console.error('wrk is not installed (Debian: apt-get install wrk)');
-  process.exit(1);
-}
-const rows = [];
-try {
-  for (const framework of frameworks) rows.push(...(await benchFramework(framework)));
-} finally {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.rmSync(dbDir, { recursive: true, force: true });
-}
-console.log(`medians of ${runs} alternating wrk runs (${seconds} s, ${connections} connections)`);
-console.log('ratio = service / one-file app in requests per second; cpu = the same in CPU time per request (one-file / service)');
-console.log('"telemetry unused": the service as generated (no OTEL_* exporter set) against itself with OTEL_SDK_DISABLED=true');
-console.log(`${'figure'.padEnd(32)} ${'service'.padStart(10)} ${'one-file'.padStart(10)}  ratio    cpu   goal`);
-for (const r of rows) {
-  const rps = (value) => `${value.toFixed(0)}/s`.padStart(10);
-  const cpu = Number.isNaN(r.cpuRatio) ? '    -' : `${r.cpuRatio.toFixed(2)}x`;
-  console.log(`${r.label.padEnd(32)} ${rps(r.own)} ${rps(r.ref)}  ${r.ratio.toFixed(2)}x  ${cpu}  >=${r.goal}x ${r.ratio >= r.goal ? 'ok' : 'UNDER'}`);
+/**
+ * Every figure of every framework (FRAMEWORKS, default both): rows of `label`, `own` and
+ * `ref` (requests per second, medians), `ratio` (median of per-round ratios), `cpuRatio`
+ * (one-file / service, CPU time per request), `goal` and `telemetry` (the row compares the
+ * service with itself, telemetry switched off).
+ */
+export async function serviceRows() {
+  if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed (Debian: apt-get install wrk)');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'clb-bench-service-'));
+  const dbDir = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/clb-bench-service-') : work;
+  const rows = [];
+  try {
+    for (const framework of frameworks) rows.push(...(await benchFramework(framework, work, dbDir)));
+  } finally {
+    // The servers were sent SIGTERM: a moment for them to let go of their files.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(dbDir, { recursive: true, force: true });
+  }
+  return rows;
 }
