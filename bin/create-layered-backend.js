@@ -55,15 +55,22 @@ const loadedFiles = () =>
 
 function writeCache(script, files) {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
+  let out;
   try {
-    fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify({ bundle, files })}\n`), script.createCachedData()]));
+    // Opened first: where it cannot be written, V8 is not asked to serialize the code for nothing.
+    out = fs.openSync(temporary, 'w');
+  } catch {
+    return;
+  }
+  try {
+    fs.writeFileSync(out, `${JSON.stringify({ bundle, files })}\n`);
+    fs.writeFileSync(out, script.createCachedData());
+    fs.closeSync(out);
+    out = undefined;
     fs.renameSync(temporary, cacheFile);
   } catch {
-    try {
-      fs.unlinkSync(temporary);
-    } catch {
-      // Never written.
-    }
+    if (out !== undefined) fs.closeSync(out);
+    fs.rmSync(temporary, { force: true });
   }
 }
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// Build step (run by tsup after precompile-templates.mjs): ships with brotli what a run reads
-// rarely, to make the package smaller (npm packs with gzip, which compresses this code ~25%
-// less well than brotli).
-//   dist/cold.br       the chunks that neither --help nor create (without install) loads:
-//                      execa, @clack/prompts, diff, the yaml library, add-service, doctor
+// Build step (run by tsup after precompile-templates.mjs), two things:
+// - ships with brotli what a run reads rarely, to make the package smaller (npm packs with
+//   gzip, which compresses this code ~25% less well than brotli):
+//     dist/cold.br    the chunks that neither --help nor create (without install) loads:
+//                     execa, @clack/prompts, diff, the yaml library, add-service, doctor
+//   Each file keeps its name as a one-line stub that hands its module to dist/unpack.js, which
+//   decompresses the blob once (~1 ms) and compiles the file's code as that module: requires
+//   between chunks, __filename and stack traces stay as they were.
+// - merges the other chunks, the hot ones, into dist/index.js (mergeHot below): a dry run
+//   then reads and compiles one file instead of ~18, and bin/create-layered-backend.js keeps
+//   one V8 code cache for all of that code.
 // The compiled templates (dist/templates, data) are not compressed: a dry run reads most of
 // them, and with brotli (~40 kB less packed than npm's gzip) each run would load zlib and
 // decompress every layer first.
-// Each file keeps its name as a one-line stub that hands its module to dist/unpack.js, which
-// decompresses the blob once (~1 ms) and compiles the file's code as that module: requires
-// between chunks, __filename and stack traces stay as they were.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
