@@ -21,7 +21,7 @@ export interface EnvSync {
   text: string;
   /** The keys appended. */
   added: string[];
-  /** Keys empty in the file that a new project sets: said, never filled (the user may mean it). */
+  /** The lines of a new project (`KEY=value`) whose key is empty in the file: said, never filled (the user may mean it). */
   emptyHere: string[];
 }
 
@@ -35,7 +35,7 @@ export function syncEnvFile(ours: string, source: string, previousKeys?: Readonl
   const mine = envEntries(ours);
   const wanted = [...envEntries(source)];
   const added = wanted.filter(([key]) => !mine.has(key) && !previousKeys?.has(key));
-  const emptyHere = wanted.filter(([key, { value }]) => mine.get(key)?.value === '' && value !== '').map(([key]) => key);
+  const emptyHere = wanted.filter(([key, { value }]) => mine.get(key)?.value === '' && value !== '').map(([, { line }]) => line);
   return {
     text: appendEnvLines(
       ours,

@@ -68,11 +68,11 @@ function manifestAnswers(manifest: Manifest): CreateAnswers {
  * Every command that grows the manifest (add-service, add-entity) must be reflected here, so
  * that a render of its answers is the project it wrote.
  */
-export function renderPristine(manifest: Manifest, year: number, templates: TemplateSet = packagedTemplates()): Plan {
-  const plan = renderGenerated(manifest, year, templates);
-  for (const file of [...plan.keys()]) if (isMachineLocal(file)) plan.delete(file);
-  return plan;
-}
+export const renderPristine = (manifest: Manifest, year: number, templates: TemplateSet = packagedTemplates()): Plan =>
+  withoutMachineLocal(renderGenerated(manifest, year, templates));
+
+/** A plan without its machine-local files. */
+export const withoutMachineLocal = (plan: Plan): Plan => new Map([...plan].filter(([file]) => !isMachineLocal(file)));
 
 /** What the generator produces for the manifest's answers, machine-local files (fresh secrets) included. */
 export function renderGenerated(manifest: Manifest, year: number, templates: TemplateSet = packagedTemplates()): Plan {

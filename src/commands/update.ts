@@ -15,7 +15,7 @@ import { recoverInterruptedApply } from '../journal.js';
 import { withProjectLock } from '../lock.js';
 import { findProjectRoot, missingServiceFolders, readManifest, serializeManifest, type Manifest } from '../manifest.js';
 import { changesFiles, planUpdate, type UpdateConflict, type UpdatePlan } from '../merge.js';
-import { isMachineLocal, pristineLocation, readPristine, recordPristine, renderGenerated, renderPristine } from '../pristine.js';
+import { isMachineLocal, pristineLocation, readPristine, recordPristine, renderGenerated, renderPristine, withoutMachineLocal } from '../pristine.js';
 import { envEntries, syncEnvFile } from '../env-files.js';
 import { assertNoUncommittedChanges } from '../steps/git.js';
 import { showChangePlan } from '../ui.js';
@@ -94,7 +94,7 @@ async function planProjectUpdate(root: string, env: CommandEnv, flags: UpdateFla
   }
   const updated: Manifest = { ...manifest, version: env.version };
   const generated = renderGenerated(updated, base.year ?? new Date().getFullYear());
-  const theirs = new Map([...generated].filter(([file]) => !isMachineLocal(file)));
+  const theirs = withoutMachineLocal(generated);
 
   const missing = missingServiceFolders(root, manifest).map((name) => `services/${name}/`);
   if (missing.length > 0) notices.push(`Left out, their folders being gone: ${missing.join(', ')}.`);
@@ -131,10 +131,7 @@ async function planProjectUpdate(root: string, env: CommandEnv, flags: UpdateFla
       plan.change.modify.set(local, { before, after: synced.text });
       notices.push(`${local} (git-ignored, not in git diff): added ${synced.added.join(', ')}, new in ${env.version}.`);
     }
-    if (synced.emptyHere.length > 0) {
-      const values = synced.emptyHere.map((key) => envEntries(source).get(key)!.line).join(' ');
-      notices.push(`${local}: empty here, set in a new project: ${values}`);
-    }
+    if (synced.emptyHere.length > 0) notices.push(`${local}: empty here, set in a new project: ${synced.emptyHere.join(' ')}`);
   }
   for (const file of plan.keptEdited) notices.push(`${file} is no longer generated; kept, since you changed it.`);
   return { from, plan, manifest: updated, theirs, notices, ref: location.ref };

@@ -28,7 +28,7 @@ describe('syncEnvFile', () => {
         for (const name of expected) expect(after.get(name)?.value).toBe(source[name]!.trim());
         // A key of the previous render the user deleted stays deleted.
         for (const name of previousKeys) if (!(name in ours)) expect(after.has(name)).toBe(false);
-        expect(synced.emptyHere).toEqual(Object.keys(source).filter((name) => ours[name] === '' && source[name] !== ''));
+        expect(synced.emptyHere).toEqual(Object.keys(source).filter((name) => ours[name] === '' && source[name] !== '').map((name) => `${name}=${source[name]}`));
         expect(syncEnvFile(synced.text, text(source, []), previousKeys).text).toBe(synced.text);
       }),
     );
@@ -40,6 +40,6 @@ describe('syncEnvFile', () => {
   });
 
   it('adds a line break to a file that lacks its last one, and says which keys are empty here', () => {
-    expect(syncEnvFile('A=', 'A=x\nB=y\n', new Set(['A']))).toEqual({ text: 'A=\nB=y\n', added: ['B'], emptyHere: ['A'] });
+    expect(syncEnvFile('A=', 'A=x\nB=y\n', new Set(['A']))).toEqual({ text: 'A=\nB=y\n', added: ['B'], emptyHere: ['A=x'] });
   });
 });
