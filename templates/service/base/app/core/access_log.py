@@ -7,8 +7,9 @@ with the status it noted as the response was sent.
 import logging
 import time
 
-from opentelemetry.trace import Span, format_span_id, format_trace_id
+from opentelemetry.trace import Span
 
+from app.core.log_format import trace_ids
 from app.core.logging import defer_record
 
 logger = logging.getLogger("app.access")
@@ -23,13 +24,7 @@ def log_access(
     the line may run outside the tracing one)."""
     if not logger.isEnabledFor(logging.INFO):
         return
-    trace_id = span_id = None
-    if span is not None:
-        context = span.get_span_context()
-        if context.is_valid:
-            trace_id = format_trace_id(context.trace_id)
-            span_id = format_span_id(context.span_id)
-    entry = (time.time(), method, path, status, seconds * 1000, request_id, trace_id, span_id)
+    entry = (time.time(), method, path, status, seconds * 1000, request_id, *trace_ids(span))
     # While the application runs, the request only queues these values: the record is
     # made, and the line formatted, on the thread that writes the log.
     if not defer_record(logger, access_record, entry):

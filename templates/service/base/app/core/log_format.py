@@ -43,12 +43,17 @@ class TraceContextFilter(logging.Filter):
         return True
 
 
+def trace_ids(span: trace.Span | None) -> tuple[str | None, str | None]:
+    """The trace and span ids of `span`, as logged (None for no span or one not recorded)."""
+    context = None if span is None else span.get_span_context()
+    if context is None or not context.is_valid:
+        return None, None
+    return trace.format_trace_id(context.trace_id), trace.format_span_id(context.span_id)
+
+
 def set_trace_ids(record: logging.LogRecord, span: trace.Span) -> None:
     """Marks `record` with the ids of `span` (None for a span that is not recorded)."""
-    context = span.get_span_context()
-    valid = context.is_valid
-    record.trace_id = trace.format_trace_id(context.trace_id) if valid else None
-    record.span_id = trace.format_span_id(context.span_id) if valid else None
+    record.trace_id, record.span_id = trace_ids(span)
 
 
 class Redactor:
