@@ -20,8 +20,8 @@ export interface RunningService {
 }
 
 /**
- * Migrate and boot one generated service the way its container does (alembic upgrade head,
- * then `python -m app.cmd.api.main`), from its own virtual environment.
+ * Migrate and boot one generated service the way its container does (`python -m
+ * app.cmd.api.main --migrate`), from its own virtual environment.
  */
 export async function bootService(
   projectDir: string,
@@ -41,9 +41,8 @@ export async function bootService(
     [`${service.envPrefix}PORT`]: String(port),
     [`${service.envPrefix}HOST`]: '127.0.0.1',
   };
-  if (migrate) await execa(python, ['-m', 'alembic', 'upgrade', 'head'], { cwd, env: fullEnv });
   let log = '';
-  const child: ResultPromise = execa(python, ['-m', 'app.cmd.api.main'], { cwd, env: fullEnv, all: true, reject: false });
+  const child: ResultPromise = execa(python, ['-m', 'app.cmd.api.main', ...(migrate ? ['--migrate'] : [])], { cwd, env: fullEnv, all: true, reject: false });
   child.all?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;

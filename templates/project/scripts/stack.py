@@ -7,7 +7,8 @@ Each service runs from its own directory with its own virtual environment
 (.layered-backend.json) gives it, with the URLs of all the others as its peers.
 
 The root tests use `running_stack(..., isolated=True)` instead: free ports and
-throwaway databases, so they never touch development data. A service on SQLite gets a new
+throwaway databases, so they never touch development data; each service migrates its
+database itself as it starts (`--migrate`). A service on SQLite gets a new
 file; a service on a database server (PostgreSQL, MySQL) gets a new database on the
 server its tests use (TEST_DATABASE_URL, TEST_POSTGRES_URL / TEST_MYSQL_URL, or its own
 container: see libs/shared_testing/database_server.py), dropped at the end.
@@ -48,6 +49,9 @@ STOP_TIMEOUT_SECONDS = GRACE_SECONDS + 2.0
 # Exit status of `python -m tests.database create` in a service when its database server
 # cannot be used (libs/shared_testing/database_server.py).
 DATABASE_UNAVAILABLE_EXIT_STATUS = 3
+# Exit status of `python -m app.cmd.api.main --migrate` when the migrations fail
+# (app/cmd/api/server.py).
+MIGRATIONS_FAILED_EXIT_STATUS = 4
 # A service as this script runs it: its guard (scripts/guard.py), with the service under it.
 ServiceProcess = subprocess.Popen[bytes]
 # The line of a traceback that names the exception: `ConnectionRefusedError: [Errno 111]...`
@@ -195,8 +199,15 @@ def running_stack(
         log: IO[bytes] | None = None
         if work_dir is not None:
             log = logs[service.name] = (work_dir / f"{service.name}.log").open("wb")
-        migrate(service, env, log)
-        stack.processes[service.name] = start_guarded(service, env, log)
+        require_environment(service)
+        if isolated:
+            # The service migrates its new database itself as it starts (--migrate): one
+            # process instead of two; its log says why when that fails.
+            stack.processes[service.name] = start_guarded(service, env, log, migrate=True)
+        else:
+            # Output goes to this terminal: `migrate` makes a failure one line.
+            migrate(service, env, log)
+            stack.processes[service.name] = start_guarded(service, env, log)
 
     # Outermost, so that a signal during startup, the tests or the cleanup is handled alike.
     with termination_interrupts():
@@ -254,15 +265,19 @@ def termination_interrupts() -> Iterator[None]:
                 signal.signal(signum, handler)
 
 
-def start_guarded(service: Service, env: dict[str, str], log: IO[bytes] | None) -> ServiceProcess:
-    """Start `service` under scripts/guard.py, which stops it when this process is gone.
+def start_guarded(
+    service: Service, env: dict[str, str], log: IO[bytes] | None, *, migrate: bool = False
+) -> ServiceProcess:
+    """Start `service` under scripts/guard.py, which stops it when this process is gone;
+    with `migrate`, it applies its migrations first.
 
     Closing the returned process's stdin asks the guard to stop the service. The guard and
     the service get a process group of their own: Ctrl-C reaches this script only, which
     then stops every service, and the whole group can be killed at once.
     """
+    command = [str(service.python), "-m", "app.cmd.api.main", *(["--migrate"] if migrate else [])]
     return subprocess.Popen(
-        [sys.executable, str(GUARD), str(service.python), "-m", "app.cmd.api.main"],
+        [sys.executable, str(GUARD), *command],
         cwd=service.directory,
         env=env,
         stdin=subprocess.PIPE,
@@ -374,7 +389,6 @@ def drop_test_database(service: Service, url: str) -> None:
 def migrate(service: Service, env: dict[str, str], log: IO[bytes] | None) -> None:
     """`alembic upgrade head` in the service; raises MigrationFailed with a one-line
     summary (the whole output goes to `log`, when there is one)."""
-    require_environment(service)
     result = subprocess.run(
         [str(service.python), "-m", "alembic", "upgrade", "head"],
         cwd=service.directory,
@@ -407,11 +421,21 @@ def migration_failure(service: Service, output: str) -> str:
 
 
 def last_error(output: str) -> str:
-    """The last `SomeError: message` line of a traceback, without SQLAlchemy's prefix."""
-    errors = [line for line in output.splitlines() if ERROR_LINE.match(line)]
+    """The last `SomeError: message` line of a traceback, without SQLAlchemy's prefix; the
+    traceback may be the `exception` of a JSON log line."""
+    errors = [line for line in output_lines(output) if ERROR_LINE.match(line)]
     if not errors:
         return "no error message"
     return errors[-1].removeprefix("sqlalchemy.exc.")
+
+
+def output_lines(output: str) -> Iterator[str]:
+    """The lines of a service's output, those of the exception of a JSON log line among them."""
+    for line in output.splitlines():
+        yield line
+        if line.startswith("{"):
+            with suppress(ValueError, AttributeError):
+                yield from json.loads(line).get("exception", "").splitlines()
 
 
 def http_status(url: str) -> int:
@@ -429,7 +453,11 @@ def wait_until_ready(service: Service, stack: Stack, work_dir: Path | None) -> N
     url = f"{stack.urls[service.name]}/health/ready"
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
-        if stack.processes[service.name].poll() is not None:
+        status = stack.processes[service.name].poll()
+        if status == MIGRATIONS_FAILED_EXIT_STATUS and work_dir is not None:
+            log = (work_dir / f"{service.name}.log").read_text(encoding="utf-8", errors="replace")
+            raise MigrationFailed(migration_failure(service, log))
+        if status is not None:
             raise RuntimeError(f"{service.name} exited during startup{log_tail(service, work_dir)}")
         try:
             if http_status(url) == 200:

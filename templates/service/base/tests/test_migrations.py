@@ -2,31 +2,19 @@
 
 import asyncio
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from app.core.database import create_engine
+from app.core.migrations import alembic_config
 from app.models import Base
 
-SERVICE_DIR = Path(__file__).resolve().parents[1]
-
 T = TypeVar("T")
-
-
-def alembic_config(database_url: str) -> Config:
-    config = Config(SERVICE_DIR / "alembic.ini")
-    # "%" is an interpolation character in .ini values.
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    # Keep pytest's logging as it is (env.py would load the .ini's logging setup).
-    config.attributes["configure_logger"] = False
-    return config
 
 
 def differences(connection: Connection) -> list[Any]:

@@ -1,6 +1,7 @@
 """Replicas starting together never run the migrations at the same time.
 
-Each one runs `alembic upgrade head` before it serves; migrations/env.py takes the
+Each one applies the migrations before it serves (`--migrate`, app.core.migrations, or
+`alembic upgrade head` in an init container); migrations/env.py takes the
 database's migration lock first (app.core.database_locks), so a second run waits for
 the first and then finds nothing left to do. Each upgrade here is a process of its own,
 as in a deployment.
@@ -23,12 +24,11 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 # line on stdin (so that several start at the same moment), then upgrades.
 UPGRADE = """
 import sys
-from alembic import command
 import app.models, app.core.settings
-from tests.test_migrations import alembic_config
+from app.core.migrations import apply_migrations
 print("ready", flush=True)
 sys.stdin.readline()
-command.upgrade(alembic_config(sys.argv[1]), "head")
+apply_migrations(sys.argv[1])
 """
 # Long enough for an unguarded upgrade of an empty database to have finished.
 WAIT_SECONDS = 3.0
