@@ -1,34 +1,34 @@
-"""The OpenAPI document, made to say what the service really answers.
+"""The OpenAPI document, with the schema of the error responses.
 
-FastAPI writes every response model as application/json; error responses are sent as
-application/problem+json (app.exceptions.handlers), so their entries are moved to that
-media type here. The document is built once, on the first request for it.
+The routes list their errors as application/problem+json bodies that refer to the
+`Problem` schema (app.api.problem_spec); FastAPI adds the schemas of the models the routes
+name, so this one, with those it uses, is added here. The document is built once, on the
+first request for it.
 """
 
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from shared_config.constants import PROBLEM_MEDIA_TYPE
+from pydantic import TypeAdapter
+from shared_schemas import Problem
 
-JSON_MEDIA_TYPE = "application/json"
-PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+SCHEMA_REF_TEMPLATE = "#/components/schemas/{model}"
 
 
-def use_problem_media_type(document: dict[str, Any]) -> dict[str, Any]:
-    """Every response with the Problem schema is problem+json (changed in place)."""
-    for path_item in document.get("paths", {}).values():
-        for operation in path_item.values():
-            for response in operation.get("responses", {}).values():
-                content = response.get("content", {})
-                schema = content.get(JSON_MEDIA_TYPE, {}).get("schema", {})
-                if schema.get("$ref") == PROBLEM_SCHEMA_REF:
-                    content[PROBLEM_MEDIA_TYPE] = content.pop(JSON_MEDIA_TYPE)
+def with_problem_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with the Problem schema among its components (changed in place)."""
+    schema = TypeAdapter(Problem).json_schema(
+        mode="serialization", ref_template=SCHEMA_REF_TEMPLATE
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(schema.pop("$defs", {}))
+    schemas[Problem.__name__] = schema
     return document
 
 
 def install_openapi(app: FastAPI) -> None:
-    """Serve the corrected document at app.openapi_url."""
+    """Serve the completed document at app.openapi_url."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -38,7 +38,7 @@ def install_openapi(app: FastAPI) -> None:
                 routes=app.routes,
                 description=app.description,
             )
-            app.openapi_schema = use_problem_media_type(document)
+            app.openapi_schema = with_problem_schema(document)
         return app.openapi_schema
 
     # FastAPI's documented way to customise the document: replace the method.
