@@ -9,6 +9,7 @@ same process (`apply_migrations`); `alembic upgrade head` does the same on its o
 """
 
 import logging
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -21,9 +22,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 ALEMBIC_INI = MIGRATIONS_DIR.parent / "alembic.ini"
 
 
+@cache
 def migration_heads() -> frozenset[str] | None:
     """The head revisions of the migrations; None when they are not shipped with the code
-    (the schema version is then not checked)."""
+    (the schema version is then not checked). Read once per process (Alembic loads every
+    migration file to find them): the files do not change while it runs."""
     if not MIGRATIONS_DIR.is_dir():
         logger.warning("No migrations in %s: the schema version is not checked", MIGRATIONS_DIR)
         return None
