@@ -79,7 +79,7 @@ function pack(blob, files) {
  */
 function mergeHot(files) {
   const indexFile = path.join(dist, INDEX);
-  const wrapped = (file) => `${JSON.stringify(file)}:function(exports,require,module,__filename,__dirname){${fs.readFileSync(path.join(dist, file), 'utf8')}\n}`;
+  const wrapped = (file) => `${JSON.stringify(file)}:(function(exports,require,module,__filename,__dirname){${fs.readFileSync(path.join(dist, file), 'utf8')}\n})`;
   const merged = `// The entry and the chunks that --help, a dry run and create load, in one file (scripts/compress-dist.mjs).
 const __chunks=((code)=>{const Module=module.constructor,cache=Module._cache,sep=require("node:path").sep;
 // What require() gives a module of the package: the chunks below by their own name, anything else through node.

@@ -66,13 +66,13 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
   if (!outcome) return;
 
   const { target, written } = outcome;
-  // What runs after the write (git, install, tests): loaded only now, so that a dry run
-  // never compiles it.
-  const [{ gitSkipReason, INIT_COMMANDS, initRepository }, { installProject, projectInstallPlan }, { phasesLine }, { testProject }] = await Promise.all([
-    import('../steps/git.js'),
-    import('../steps/install.js'),
-    import('../steps/phases.js'),
-    import('../steps/test.js'),
+  // What runs after the write (git, install, tests): loaded only now, and only the steps this
+  // run takes, so that a dry run or a create with --no-install --no-git never loads them (they
+  // are in dist/cold.br: loading any one of them decompresses it, ~10 ms).
+  const [git, install, test] = await Promise.all([
+    answers.git ? import('../steps/git.js') : undefined,
+    answers.install ? import('../steps/install.js') : undefined,
+    answers.install && answers.test ? import('../steps/test.js') : undefined,
   ]);
   const relativeDir = path.relative(env.cwd, target.absolute) || '.';
   const cdCommand = relativeDir === '.' ? '' : `cd ${shellQuote(relativeDir)} && `;
@@ -88,29 +88,32 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
     return `Interrupted: the project is complete in ${relativeDir}${left.length > 0 ? `; finish with: ${cdCommand}${left.join(' && ')}` : '.'}`;
   };
   onInterruptSay(finishWith([answers.install && 'make install', answers.test && 'make test']));
-  const gitPending = answers.git && (await gitSkipReason(target.absolute)) === undefined;
-  onInterruptSay(finishWith([answers.install && 'make install', gitPending && INIT_COMMANDS, answers.test && 'make test']));
+  const gitPending = git !== undefined && (await git.gitSkipReason(target.absolute)) === undefined;
+  onInterruptSay(finishWith([answers.install && 'make install', gitPending && git.INIT_COMMANDS, answers.test && 'make test']));
 
   let failure: StepFailure | undefined;
   const times: PhaseTimes = new Map();
-  if (answers.install) {
-    const plan = projectInstallPlan(answers.packageManager, answers.services.map((service) => service.name));
-    failure = await installProject(target.absolute, plan, reporter, times);
+  if (install) {
+    const plan = install.projectInstallPlan(answers.packageManager, answers.services.map((service) => service.name));
+    failure = await install.installProject(target.absolute, plan, reporter, times);
   }
-  if (answers.git) {
-    onInterruptSay(finishWith([failure !== undefined && 'make install', gitPending && INIT_COMMANDS, answers.test && 'make test']));
-    const outcome = await initRepository(target.absolute);
+  if (git) {
+    onInterruptSay(finishWith([failure !== undefined && 'make install', gitPending && git.INIT_COMMANDS, answers.test && 'make test']));
+    const outcome = await git.initRepository(target.absolute);
     if (outcome.kind === 'committed') reporter.success('Initialised a git repository with a first commit');
     else if (outcome.kind === 'skipped') reporter.info(`Skipped git init: ${outcome.reason}`);
     else reporter.warn(outcome.reason);
     await recordBase(target.absolute, answers, env);
   }
-  if (answers.install && answers.test && !failure) {
+  if (test && !failure) {
     onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
-    failure = (await testProject(target.absolute, reporter, times)).failure;
+    failure = (await test.testProject(target.absolute, reporter, times)).failure;
   }
   // From the start of the process: what the user waited for, writing included.
-  if (times.size > 0) reporter.info(phasesLine(times, performance.now() / 1000));
+  if (times.size > 0) {
+    const { phasesLine } = await import('../steps/phases.js');
+    reporter.info(phasesLine(times, performance.now() / 1000));
+  }
 
   if (failure) {
     const retry = failure.step === 'make test' ? 'make test' : 'make install && make test';

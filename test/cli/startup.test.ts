@@ -110,6 +110,10 @@ describe('what a run loads', () => {
     expect(loaded.builtins).not.toContain('child_process');
     expect(librariesIn(loaded.code)).not.toContain('execa');
     expect(librariesIn(loaded.code)).not.toContain('yaml');
+    // Nor the steps it does not take (git, install, tests): they are shipped compressed, and
+    // loading any one of them decompresses dist/cold.br.
+    expect(loaded.files).not.toContain('unpack.js');
+    expect(loaded.files.filter((file) => /^(git|install|test|phases)-/.test(file))).toEqual([]);
     expect(fs.readFileSync(path.join(work, 'written/services/users/pyproject.toml'), 'utf8')).toContain('name = ');
   });
 });
