@@ -29,6 +29,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # The route template of the route that answered, read from the scope after the answer.
 RouteOf = Callable[[Scope], str | None]
+# Corrects the message that starts the answer to an OPTIONS request, before it is sent.
+OnOptions = Callable[[Scope, Message], None]
 
 METRICS_PATH = "/metrics"
 REQUEST_ID_RAW_HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
@@ -36,14 +38,23 @@ REQUEST_ID_RAW_HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
 
 class ObserveMiddleware:
     def __init__(
-        self, app: ASGIApp, metrics: ServiceMetrics, route_of: RouteOf, *, traced: bool
+        self,
+        app: ASGIApp,
+        metrics: ServiceMetrics,
+        route_of: RouteOf,
+        *,
+        traced: bool,
+        on_options: OnOptions | None = None,
     ) -> None:
         """`traced`: whether the application traces its requests (app.core.telemetry);
-        when it does not, there is no span to look up for the access log."""
+        when it does not, there is no span to look up for the access log. `on_options`:
+        a correction of the framework's answers to OPTIONS, made in this middleware's
+        wrapper around `send` rather than in one more wrapper on every request."""
         self.app = app
         self.metrics = metrics
         self.route_of = route_of
         self.traced = traced
+        self.on_options = on_options
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,6 +75,7 @@ class ObserveMiddleware:
         # traces inside this middleware, so the span is no longer current afterwards.
         traced = self.traced
         span = trace.get_current_span() if traced else None
+        on_options = self.on_options if scope["method"] == "OPTIONS" else None
 
         async def send_observed(message: Message) -> None:
             nonlocal status, span
@@ -71,6 +83,8 @@ class ObserveMiddleware:
                 status = message["status"]
                 if traced:
                     span = trace.get_current_span()
+                if on_options is not None:
+                    on_options(scope, message)
                 # Replaces an X-Request-ID the application may have set itself.
                 headers = [
                     header

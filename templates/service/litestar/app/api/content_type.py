@@ -19,10 +19,9 @@ def is_json(content_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-async def require_json_body(request: Request[Any, Any, Any]) -> None:
-    """A `before_request` hook: runs before the body is read."""
-    if request.method not in BODY_METHODS:
-        return
+def check_json_body(request: Request[Any, Any, Any]) -> None:
+    """Refuses a body of a request with a body (a method of BODY_METHODS) that is not
+    JSON; called before the body is read (app.api.request_checks)."""
     content_type = request.headers.get("content-type")
     if content_type and not is_json(content_type):
         raise HTTPException(

@@ -1,18 +1,16 @@
 """Code that runs around every request."""
 
 from litestar.config.cors import CORSConfig
-from litestar.types import BeforeMessageSendHookHandler
 from shared_config import REQUEST_ID_HEADER
 
 from app.core.settings import Settings
-from app.middlewares.allow_header import send_allow_header
 
 # The request id, the access log and the metrics come from one middleware around the
 # application's whole handler (app.middlewares.observability): Litestar's own middlewares
-# run around the route handlers only, so not for the router's 404 and 405 answers.
-
-# Hooks on every message the application sends, router errors included.
-BEFORE_SEND: list[BeforeMessageSendHookHandler] = [send_allow_header]
+# run around the route handlers only, so not for the router's 404 and 405 answers. The
+# same middleware corrects the Allow header of the answers to OPTIONS
+# (app.middlewares.allow_header): no `before_send` hook, which would wrap `send` once more
+# on every request.
 
 
 def cors_config(settings: Settings) -> CORSConfig | None:

@@ -2,13 +2,14 @@
 
 Litestar answers OPTIONS on every path by itself (204 with Allow), but lists there only
 the methods of the path's first route handler: OPTIONS /items says POST and not GET.
-This hook, which sees every response, writes the methods of the whole path instead, as
+`correct_allow_header`, which the observing middleware (app.middlewares.observability)
+calls on the answers to OPTIONS only, writes the methods of the whole path instead, as
 the 405 answers do.
 """
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.routes import HTTPRoute
-from litestar.types import Message, Scope
+
+from app.middlewares.observe import Message, Scope
 
 
 def allowed_methods(scope: Scope) -> str | None:
@@ -20,10 +21,14 @@ def allowed_methods(scope: Scope) -> str | None:
     return None
 
 
-async def send_allow_header(message: Message, scope: Scope) -> None:
-    """A `before_send` hook: corrects Allow on the 204 answer to OPTIONS."""
-    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+def correct_allow_header(scope: Scope, message: Message) -> None:
+    """Corrects Allow on the 204 answer to OPTIONS: called with the message that starts
+    the answer to an OPTIONS request, before it is sent."""
+    if message["status"] != 204:
         return
     methods = allowed_methods(scope)
-    if message["status"] == 204 and methods is not None:
-        MutableScopeHeaders.from_message(message)["Allow"] = methods
+    if methods is None:
+        return
+    headers = [header for header in message.get("headers", ()) if header[0].lower() != b"allow"]
+    headers.append((b"allow", methods.encode("latin-1")))
+    message["headers"] = headers

@@ -7,6 +7,7 @@ from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlu
 from opentelemetry.sdk.trace import TracerProvider
 
 from app.core.metrics import ServiceMetrics
+from app.middlewares.allow_header import correct_allow_header
 from app.middlewares.observe import METRICS_PATH, ObserveMiddleware, Scope
 
 
@@ -45,5 +46,11 @@ def setup_observability(app: Litestar) -> None:
     # Litestar types the ASGI messages more narrowly than this plain middleware; they are
     # the same.
     traced = app.state.tracer_provider is not None  # see telemetry_plugins
-    middleware = ObserveMiddleware(app.asgi_handler, metrics, route_template, traced=traced)  # type: ignore[arg-type]
+    middleware = ObserveMiddleware(
+        app.asgi_handler,  # type: ignore[arg-type]
+        metrics,
+        route_template,
+        traced=traced,
+        on_options=correct_allow_header,
+    )
     app.asgi_handler = middleware  # type: ignore[assignment]
