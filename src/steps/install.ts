@@ -3,7 +3,8 @@
  * package is `app`, so they never share one) and the root tooling environment. The commands
  * live in the generated Makefile; the CLI runs its targets in two phases: first what every
  * environment needs (with uv, resolving the whole repository once into uv.lock; with pip,
- * the one pip that installs them all), then the environments themselves, side by side.
+ * the one pip that installs them all, and every package they need, resolved once and
+ * downloaded into .venv/wheels), then the environments themselves, side by side.
  */
 import type { PackageManager } from '../options.js';
 import type { Reporter } from '../ui.js';
@@ -29,7 +30,12 @@ export interface InstallTarget {
 export const prepareTarget = (packageManager: PackageManager): InstallTarget =>
   packageManager === 'uv'
     ? { target: 'lock', title: 'Resolving the dependencies of the whole project (uv.lock)', done: 'Resolved the dependencies of the whole project (uv.lock)', phase: 'resolve' }
-    : { target: 'install-pip', title: 'Preparing the pip that installs every environment', done: 'Prepared the pip that installs every environment', phase: 'prepare' };
+    : {
+        target: 'install-pip',
+        title: 'Resolving the dependencies of the whole project (pip, into .venv/wheels)',
+        done: 'Resolved and downloaded the dependencies of the whole project (.venv/wheels)',
+        phase: 'prepare',
+      };
 
 export const ROOT_ENVIRONMENT: Job = { label: 'the root test tooling', target: 'install-root' };
 export const serviceEnvironment = (name: string): Job => ({ label: `service ${name}`, target: `install-service-${name}` });
