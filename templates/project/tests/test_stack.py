@@ -21,7 +21,7 @@ JSON_LINE = json.dumps(
     [
         TRACEBACK,
         JSON_LINE,
-        f"starting\n{JSON_LINE}\n{{not json\n",
+        "\n".join(["starting", JSON_LINE, "{not json"]),
         f"{json.dumps({'message': 'ValueError: an earlier one'})}\n{TRACEBACK}",
     ],
     ids=["text", "json", "json among other lines", "after a message that only looks like one"],
