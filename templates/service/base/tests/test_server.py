@@ -8,23 +8,16 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy.engine import Connection
 
 from app.cmd.api import server
 from app.core.migrations import migration_heads
 from app.core.settings import Settings, get_settings
+from app.repository.health import current_revisions
 from tests.test_migrations import run_on
 
 
 def app(*_: Any) -> None:
     """Stands for the application: only passed on to uvicorn."""
-
-
-def revisions(connection: Connection) -> set[str]:
-    """The revisions the database records; none when it has no alembic_version table."""
-    if not connection.dialect.has_table(connection, "alembic_version"):
-        return set()
-    return {row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")}
 
 
 def serve_on(
@@ -38,7 +31,7 @@ def serve_on(
 
     def run(served: Any, **options: Any) -> None:
         assert served is app
-        seen.update(asyncio.run(run_on(database_url, revisions)))
+        seen.update(asyncio.run(run_on(database_url, current_revisions)))
 
     monkeypatch.setattr(uvicorn, "run", run)
     server.serve(app, argv)

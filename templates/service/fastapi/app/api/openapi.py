@@ -13,7 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import TypeAdapter
 from shared_schemas import Problem
 
-SCHEMA_REF_TEMPLATE = "#/components/schemas/{model}"
+from app.api.problem_spec import SCHEMA_REF_TEMPLATE
 
 
 def with_problem_schema(document: dict[str, Any]) -> dict[str, Any]:

@@ -10,10 +10,13 @@ is added, and those were most of what building the application cost.
 from typing import Any
 
 from shared_config.constants import PROBLEM_MEDIA_TYPE
+from shared_schemas import Problem
 
 Responses = dict[int | str, dict[str, Any]]
 
-PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+# Where a schema of the document's components is referred to from.
+SCHEMA_REF_TEMPLATE = "#/components/schemas/{model}"
+PROBLEM_SCHEMA_REF = SCHEMA_REF_TEMPLATE.format(model=Problem.__name__)
 
 
 def problem(status: int, description: str) -> Responses:
