@@ -14,6 +14,7 @@ PR_SET_PDEATHSIG fires when the *thread* that started the process ends, while st
 starts services from a thread pool. Standard library only.
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -50,4 +51,11 @@ def main(command: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    status = main(sys.argv[1:])
+    # os._exit, not sys.exit: when the service ends by itself, the thread still reading
+    # standard input holds its lock, and the interpreter's shutdown would abort on it
+    # ("Fatal Python error: _enter_buffered_busy") instead of exiting with the service's
+    # status, which scripts/stack.py reads (a failed --migrate exits 4).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

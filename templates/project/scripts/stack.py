@@ -455,8 +455,7 @@ def wait_until_ready(service: Service, stack: Stack, work_dir: Path | None) -> N
     while time.monotonic() < deadline:
         status = stack.processes[service.name].poll()
         if status == MIGRATIONS_FAILED_EXIT_STATUS and work_dir is not None:
-            log = (work_dir / f"{service.name}.log").read_text(encoding="utf-8", errors="replace")
-            raise MigrationFailed(migration_failure(service, log))
+            raise MigrationFailed(migration_failure(service, service_log(service, work_dir)))
         if status is not None:
             raise RuntimeError(f"{service.name} exited during startup{log_tail(service, work_dir)}")
         try:
@@ -468,10 +467,15 @@ def wait_until_ready(service: Service, stack: Stack, work_dir: Path | None) -> N
     raise RuntimeError(f"{service.name} was not ready at {url}{log_tail(service, work_dir)}")
 
 
+def service_log(service: Service, work_dir: Path) -> str:
+    """What a service started in `work_dir` has written so far."""
+    return (work_dir / f"{service.name}.log").read_text(encoding="utf-8", errors="replace")
+
+
 def log_tail(service: Service, work_dir: Path | None, lines: int = 30) -> str:
     if work_dir is None:
         return ""
-    text = (work_dir / f"{service.name}.log").read_text(encoding="utf-8", errors="replace")
+    text = service_log(service, work_dir)
     return "; last lines of its output:\n" + "\n".join(text.splitlines()[-lines:])
 
 
