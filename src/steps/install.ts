@@ -46,10 +46,24 @@ export interface InstallPlan {
   environments: Job[];
 }
 
-export const projectInstallPlan = (packageManager: PackageManager, serviceNames: readonly string[]): InstallPlan => ({
-  prepare: prepareTarget(packageManager),
-  environments: [ROOT_ENVIRONMENT, ...serviceNames.map(serviceEnvironment)],
-});
+/**
+ * The environments of a new project. With uv, the first service's environment is compiled
+ * while the root one installs, and the other services' start after it: they link the
+ * bytecode of the packages they share with it (the Makefile's scripts/share_bytecode.py)
+ * rather than compile the same modules again, most of an environment's install time.
+ */
+export const projectInstallPlan = (packageManager: PackageManager, serviceNames: readonly string[]): InstallPlan => {
+  const services = serviceNames.map(serviceEnvironment);
+  const [first, ...rest] = services;
+  return {
+    prepare: prepareTarget(packageManager),
+    environments: [
+      ROOT_ENVIRONMENT,
+      ...(first ? [first] : []),
+      ...rest.map((job) => (packageManager === 'uv' ? { ...job, after: [first!.target] } : job)),
+    ],
+  };
+};
 
 /**
  * Run the plan: the preparation streamed, then every environment at once, a line for each

@@ -11,6 +11,11 @@ export interface Job {
   label: string;
   /** The Makefile target. */
   target: string;
+  /**
+   * Targets of jobs in the same run that must end (passed or failed) before this one starts:
+   * what it can reuse from them, not what it needs, so a failure there does not stop it.
+   */
+  after?: readonly string[];
 }
 
 export interface JobOutcome {
@@ -27,9 +32,10 @@ export interface JobOutcome {
 export const defaultConcurrency = (): number => Math.max(4, 2 * os.availableParallelism());
 
 /**
- * Run every job, at most `limit` at a time, in their order; `onDone` hears each one as it
- * ends. Every job runs even when one fails (so that the report names each failure), and the
- * outcomes come back in the jobs' order, whatever order they ended in.
+ * Run every job, at most `limit` at a time, each as soon as the jobs it comes `after` have
+ * ended, otherwise in their order; `onDone` hears each one as it ends. Every job runs even
+ * when one fails (so that the report names each failure), and the outcomes come back in the
+ * jobs' order, whatever order they ended in. An `after` naming no job of the run is ignored.
  */
 export async function runJobs(
   jobs: readonly Job[],
@@ -38,18 +44,35 @@ export async function runJobs(
   limit: number = defaultConcurrency(),
 ): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const index = next++;
-      const job = jobs[index]!;
-      const start = performance.now();
-      const result = await run(job);
-      outcomes[index] = { job, result, seconds: (performance.now() - start) / 1000 };
+  const targets = new Set(jobs.map((job) => job.target));
+  const ended = new Set<string>();
+  const waiting = jobs.map((job, index) => ({ job, index }));
+  const running = new Set<Promise<void>>();
+  const ready = (job: Job): boolean => (job.after ?? []).every((target) => ended.has(target) || !targets.has(target));
+  const start = (job: Job, index: number): void => {
+    const begun = performance.now();
+    const task: Promise<void> = run(job).then((result) => {
+      outcomes[index] = { job, result, seconds: (performance.now() - begun) / 1000 };
+      ended.add(job.target);
+      running.delete(task);
       onDone(outcomes[index]);
-    }
+    });
+    running.add(task);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
+  while (waiting.length > 0 || running.size > 0) {
+    while (running.size < Math.max(1, limit)) {
+      const next = waiting.findIndex(({ job }) => ready(job));
+      if (next < 0) break;
+      const [{ job, index }] = waiting.splice(next, 1) as [{ job: Job; index: number }];
+      start(job, index);
+    }
+    // Jobs left that can never start (an `after` cycle): run them rather than wait forever.
+    if (running.size === 0) {
+      const [{ job, index }] = waiting.splice(0, 1) as [{ job: Job; index: number }];
+      start(job, index);
+    }
+    await Promise.race(running);
+  }
   return outcomes;
 }
 

@@ -7,6 +7,7 @@ import { combinedResult, failureReport, runJobs, type Job, type JobOutcome } fro
 import { formatPhases, parsePhasesLine, phasesLine, type Phase, type PhaseTimes } from '../../src/steps/phases.js';
 import type { RunResult } from '../../src/steps/run.js';
 import { suiteLine, testJobs } from '../../src/steps/test.js';
+import { projectInstallPlan } from '../../src/steps/install.js';
 
 const result = (ok: boolean, lines: string[], exitCode = ok ? 0 : 2): RunResult => ({
   ok,
@@ -47,6 +48,56 @@ describe('runJobs', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('starts a job only once every job it comes after has ended (passed or failed), and runs them all', async () => {
+    // Delays and `after` links drawn at random (each job after some of the ones before it,
+    // so there is no cycle); a failed job counts as ended.
+    const arbitraryJobs = fc.array(fc.record({ delay: fc.integer({ min: 0, max: 4 }), ok: fc.boolean(), after: fc.array(fc.nat(), { maxLength: 3 }) }), { minLength: 1, maxLength: 7 });
+    await fc.assert(
+      fc.asyncProperty(arbitraryJobs, fc.integer({ min: 1, max: 4 }), async (specs, limit) => {
+        const jobs: Job[] = specs.map((spec, index) => ({
+          ...job(`s${index}`),
+          after: index === 0 ? [] : [...new Set(spec.after.map((pick) => `test-service-s${pick % index}`))],
+        }));
+        const started = new Map<string, number>();
+        const ended = new Map<string, number>();
+        let clock = 0;
+        let running = 0;
+        let most = 0;
+        await runJobs(
+          jobs,
+          async (current) => {
+            started.set(current.target, clock++);
+            most = Math.max(most, ++running);
+            await new Promise((resolve) => setTimeout(resolve, specs[jobs.indexOf(current)]!.delay));
+            running--;
+            ended.set(current.target, clock++);
+            return result(specs[jobs.indexOf(current)]!.ok, []);
+          },
+          undefined,
+          limit,
+        );
+        expect(most).toBeLessThanOrEqual(limit);
+        for (const current of jobs) {
+          expect(started.has(current.target)).toBe(true);
+          for (const before of current.after ?? []) expect(ended.get(before)!).toBeLessThan(started.get(current.target)!);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('ignores an `after` that names no job of the run, and runs jobs caught in a cycle rather than wait forever', async () => {
+    const ran: string[] = [];
+    const jobs: Job[] = [
+      { ...job('a'), after: ['test-service-b'] },
+      { ...job('b'), after: ['test-service-a'] },
+      { ...job('c'), after: ['install-service-gone'] },
+    ];
+    const outcomes = await runJobs(jobs, async (current) => (ran.push(current.label), result(true, [])), undefined, 1);
+    expect(ran).toEqual(['c', 'a', 'b']);
+    expect(outcomes.map((done) => done.job.label)).toEqual(['a', 'b', 'c']);
   });
 
   it('runs every job even when an early one fails', async () => {
@@ -124,5 +175,19 @@ describe('phases', () => {
       }),
     );
     expect(formatPhases(new Map([['tests', 5.06], ['resolve', 1.74]]))).toBe('resolve 1.7 s, tests 5.1 s');
+  });
+});
+
+describe('projectInstallPlan', () => {
+  it.each([
+    ['uv', [], []],
+    ['uv', ['users'], [[]]],
+    ['uv', ['users', 'orders', 'billing'], [[], ['install-service-users'], ['install-service-users']]],
+    ['pip', ['users', 'orders'], [[], []]],
+  ] as const)('%s, services %j: the root and the first service at once, the other services after the first with uv', (manager, names, afters) => {
+    const plan = projectInstallPlan(manager, names);
+    expect(plan.environments.map((environment) => environment.target)).toEqual(['install-root', ...names.map((name) => `install-service-${name}`)]);
+    expect(plan.environments[0]!.after ?? []).toEqual([]);
+    expect(plan.environments.slice(1).map((environment) => environment.after ?? [])).toEqual(afters);
   });
 });

@@ -1,0 +1,96 @@
+"""scripts/share_bytecode.py links into a new environment the bytecode another one has
+compiled for the very same file (a hard link of it, as uv makes from its cache), and
+nothing else: no other file's bytecode, no folder the new environment does not have."""
+
+import os
+import py_compile
+from pathlib import Path
+
+import pytest
+from share_bytecode import compiled, share
+
+SITE = "lib/python3.11/site-packages"
+
+
+def environment(root: Path) -> Path:
+    (root / SITE).mkdir(parents=True)
+    return root
+
+
+def written(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def module(venv: Path, name: str, text: str) -> Path:
+    return written(venv / SITE / name, text)
+
+
+def linked_from(cache: Path, venv: Path, name: str) -> Path:
+    """The file `name` of `venv` as uv installs it: a hard link of the one in its cache."""
+    path = venv / SITE / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.link(cache / name, path)
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    cache = tmp_path / "cache"
+    for name in ("pkg/__init__.py", "pkg/shared.py", "other/__init__.py"):
+        written(cache / name, f"NAME = {name!r}\n")
+    return cache
+
+
+def test_the_bytecode_of_a_shared_file_is_linked(tmp_path: Path, cache: Path) -> None:
+    first, second = environment(tmp_path / "first"), environment(tmp_path / "second")
+    for name in ("pkg/__init__.py", "pkg/shared.py"):
+        py_compile.compile(str(linked_from(cache, first, name)))
+        linked_from(cache, second, name)
+
+    assert share(second, [first]) == 2
+    for name in ("pkg/__init__.py", "pkg/shared.py"):
+        mine = Path(compiled(str(second / SITE / name)))
+        theirs = Path(compiled(str(first / SITE / name)))
+        assert mine.read_bytes() == theirs.read_bytes()
+        assert os.path.samefile(mine, theirs)
+
+
+def test_a_file_of_the_same_name_and_other_content_is_left_to_compile(tmp_path: Path) -> None:
+    first, second = environment(tmp_path / "first"), environment(tmp_path / "second")
+    py_compile.compile(str(module(first, "pkg/mod.py", "VALUE = 1\n")))
+    module(second, "pkg/mod.py", "VALUE = 2\n")
+
+    assert share(second, [first]) == 0
+    assert not Path(compiled(str(second / SITE / "pkg/mod.py"))).exists()
+
+
+def test_nothing_is_added_for_a_package_the_environment_lacks(tmp_path: Path, cache: Path) -> None:
+    first, second = environment(tmp_path / "first"), environment(tmp_path / "second")
+    py_compile.compile(str(linked_from(cache, first, "other/__init__.py")))
+
+    assert share(second, [first]) == 0
+    # A folder holding only __pycache__ would import as an empty namespace package.
+    assert not (second / SITE / "other").exists()
+
+
+def test_bytecode_the_environment_has_already_is_kept(tmp_path: Path, cache: Path) -> None:
+    first, second = environment(tmp_path / "first"), environment(tmp_path / "second")
+    py_compile.compile(str(linked_from(cache, first, "pkg/shared.py")))
+    source = linked_from(cache, second, "pkg/shared.py")
+    py_compile.compile(str(source))
+    own = Path(compiled(str(source)))
+    before = own.stat().st_ino
+
+    assert share(second, [first]) == 0
+    assert own.stat().st_ino == before
+
+
+def test_an_environment_not_compiled_or_missing_gives_nothing(tmp_path: Path, cache: Path) -> None:
+    first, second = environment(tmp_path / "first"), environment(tmp_path / "second")
+    linked_from(cache, first, "pkg/shared.py")
+    linked_from(cache, second, "pkg/shared.py")
+
+    assert share(second, [first, tmp_path / "missing", second]) == 0
+    assert share(tmp_path / "missing", [first]) == 0
