@@ -93,21 +93,22 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
 
   let failure: StepFailure | undefined;
   const times: PhaseTimes = new Map();
-  if (install) {
-    const plan = install.projectInstallPlan(answers.packageManager, answers.services.map((service) => service.name));
-    failure = await install.installProject(target.absolute, plan, reporter, times);
-  }
+  // Resolving comes first (uv.lock is part of the first commit), then the commit, then the
+  // environments, with the first test pass starting as each is ready: neither installing nor
+  // testing changes a file git tracks.
+  const installPlan = install?.projectInstallPlan(answers.packageManager, answers.services.map((service) => service.name));
+  if (install && installPlan) failure = await install.prepareProject(target.absolute, installPlan, reporter, times);
   if (git) {
-    onInterruptSay(finishWith([failure !== undefined && 'make install', gitPending && git.INIT_COMMANDS, answers.test && 'make test']));
     const outcome = await git.initRepository(target.absolute);
     if (outcome.kind === 'committed') reporter.success('Initialised a git repository with a first commit');
     else if (outcome.kind === 'skipped') reporter.info(`Skipped git init: ${outcome.reason}`);
     else reporter.warn(outcome.reason);
     await recordBase(target.absolute, answers, env);
+    onInterruptSay(finishWith([answers.install && 'make install', answers.test && 'make test']));
   }
-  if (test && !failure) {
-    onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
-    failure = (await test.testProject(target.absolute, reporter, times)).failure;
+  if (install && installPlan && !failure) {
+    if (test) failure = (await test.installAndTestProject(target.absolute, installPlan.environments, reporter, times)).failure;
+    else failure = await install.installEnvironments(target.absolute, installPlan.environments, reporter, times);
   }
   // From the start of the process: what the user waited for, writing included.
   if (times.size > 0) {

@@ -8,7 +8,7 @@
  */
 import type { PackageManager } from '../options.js';
 import type { Reporter } from '../ui.js';
-import { combinedResult, failureCause, formatSeconds, runJobs, type Job } from './parallel.js';
+import { combinedResult, failureCause, formatSeconds, runJobs, type Job, type JobOutcome } from './parallel.js';
 import type { PhaseTimes } from './phases.js';
 import { runStreamed, type RunResult } from './run.js';
 
@@ -66,35 +66,57 @@ export const projectInstallPlan = (packageManager: PackageManager, serviceNames:
 };
 
 /**
- * Run the plan: the preparation streamed, then every environment at once, a line for each
- * as it is ready. Stops after the preparation if it fails; otherwise every environment is
- * attempted, and the failure names each one that failed.
+ * The preparation, streamed: resolving the whole project (uv) or readying the one pip. A
+ * failure ends the install: the environments are installed from what it makes.
  */
-export async function installProject(projectDir: string, plan: InstallPlan, reporter: Reporter, times?: PhaseTimes): Promise<StepFailure | undefined> {
-  if (plan.prepare) {
-    const { target, title, done, phase } = plan.prepare;
-    const task = reporter.task(title);
-    const start = performance.now();
-    const result = await runStreamed('make', ['--no-print-directory', target], { cwd: projectDir, task });
-    times?.set(phase, (performance.now() - start) / 1000);
-    if (!result.ok) {
-      task.fail(`${title} failed (make ${target}, exit ${result.exitCode ?? result.signal})`);
-      return { step: `make ${target}`, result };
-    }
-    task.done(done);
-  }
-  if (plan.environments.length === 0) return undefined;
-  reporter.step(`Installing ${plan.environments.length} environment${plan.environments.length === 1 ? '' : 's'} in parallel`);
+export async function prepareProject(projectDir: string, plan: InstallPlan, reporter: Reporter, times?: PhaseTimes): Promise<StepFailure | undefined> {
+  if (!plan.prepare) return undefined;
+  const { target, title, done, phase } = plan.prepare;
+  const task = reporter.task(title);
   const start = performance.now();
-  const outcomes = await runJobs(
-    plan.environments,
-    (job) => runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir }),
-    (outcome) => {
-      if (outcome.result.ok) reporter.success(`Installed ${outcome.job.label} (${formatSeconds(outcome.seconds)})`);
-      else reporter.error(`Installing ${outcome.job.label} failed (${failureCause(outcome)})`);
-    },
-  );
-  times?.set('sync', (performance.now() - start) / 1000);
+  const result = await runStreamed('make', ['--no-print-directory', target], { cwd: projectDir, task });
+  times?.set(phase, (performance.now() - start) / 1000);
+  if (!result.ok) {
+    task.fail(`${title} failed (make ${target}, exit ${result.exitCode ?? result.signal})`);
+    return { step: `make ${target}`, result };
+  }
+  task.done(done);
+  return undefined;
+}
+
+/** `Installing 3 environments in parallel`, and what comes with them. */
+export const installingLine = (count: number, also = ''): string => `Installing ${count} environment${count === 1 ? '' : 's'} in parallel${also}`;
+
+/** The line for an environment that ended: installed, or why not. */
+export function reportEnvironment(outcome: JobOutcome, reporter: Reporter): void {
+  if (outcome.result.ok) reporter.success(`Installed ${outcome.job.label} (${formatSeconds(outcome.seconds)})`);
+  else reporter.error(`Installing ${outcome.job.label} failed (${failureCause(outcome)})`);
+}
+
+/** The failure of a group of environments: the first that failed names the step. */
+export function environmentsFailure(outcomes: readonly JobOutcome[]): StepFailure | undefined {
   const failed = outcomes.find((outcome) => !outcome.result.ok);
   return failed ? { step: `make ${failed.job.target}`, result: combinedResult(outcomes) } : undefined;
+}
+
+/** Every environment at once (but for what one comes `after`), a line for each as it is ready. */
+export async function installEnvironments(projectDir: string, environments: readonly Job[], reporter: Reporter, times?: PhaseTimes): Promise<StepFailure | undefined> {
+  if (environments.length === 0) return undefined;
+  reporter.step(installingLine(environments.length));
+  const start = performance.now();
+  const outcomes = await runJobs(
+    environments,
+    (job) => runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir }),
+    (outcome) => reportEnvironment(outcome, reporter),
+  );
+  times?.set('sync', (performance.now() - start) / 1000);
+  return environmentsFailure(outcomes);
+}
+
+/**
+ * Run the plan: the preparation, then the environments. Stops after the preparation if it
+ * fails; otherwise every environment is attempted, and the failure names each one that failed.
+ */
+export async function installProject(projectDir: string, plan: InstallPlan, reporter: Reporter, times?: PhaseTimes): Promise<StepFailure | undefined> {
+  return (await prepareProject(projectDir, plan, reporter, times)) ?? installEnvironments(projectDir, plan.environments, reporter, times);
 }

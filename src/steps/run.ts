@@ -18,6 +18,8 @@ export interface RunResult {
   output: string;
   /** The tool was killed by a signal from elsewhere (an interruption of the CLI never returns). */
   signal: string | undefined;
+  /** Set when the tool was never started, and why: a step it needed failed. */
+  notRun?: string;
 }
 
 const TAIL_LINES = 30;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter } from '../ui.js';
-import type { StepFailure } from './install.js';
+import { environmentsFailure, installingLine, reportEnvironment, type StepFailure } from './install.js';
 import { combinedResult, failureCause, formatSeconds, runJobs, type Job, type JobOutcome } from './parallel.js';
 import type { PhaseTimes } from './phases.js';
 import { runStreamed } from './run.js';
@@ -57,6 +57,22 @@ export function suiteLine(outcome: JobOutcome): string {
   return `${outcome.job.label}: ${summary ? `${summary}, ` : ''}failed (${failureCause(outcome)})`;
 }
 
+/** The end of a test pass: the failed suites, or that it passed and what it skipped. */
+function reportTestPass(outcomes: readonly JobOutcome[], reporter: Reporter): { failure?: StepFailure; summary: TestSummary } {
+  const result = combinedResult(outcomes);
+  const summary = summarisePytest(result.output);
+  if (!result.ok) {
+    const failed = outcomes.filter((outcome) => !outcome.result.ok).map((outcome) => outcome.job.label);
+    reporter.error(`Tests failed: ${failed.join(', ')}`);
+    return { failure: { step: 'make test', result }, summary };
+  }
+  reporter.success(`Tests passed: ${summary.summaries.join('; ') || 'make test succeeded'}`);
+  for (const { reason, count } of summary.skipped) {
+    reporter.warn(`Skipped ${count} test${count === 1 ? '' : 's'}: ${reason}`);
+  }
+  return { summary };
+}
+
 /**
  * The first test pass: what `make test` runs, each suite in its own process, side by side; a
  * line per suite as it ends, and the output of each failed suite under its name.
@@ -75,16 +91,67 @@ export async function testProject(
     (outcome) => (outcome.result.ok ? reporter.success(suiteLine(outcome)) : reporter.error(suiteLine(outcome))),
   );
   times?.set('tests', (performance.now() - start) / 1000);
-  const result = combinedResult(outcomes);
-  const summary = summarisePytest(result.output);
-  if (!result.ok) {
-    const failed = outcomes.filter((outcome) => !outcome.result.ok).map((outcome) => outcome.job.label);
-    reporter.error(`Tests failed: ${failed.join(', ')}`);
-    return { failure: { step: 'make test', result }, summary };
-  }
-  reporter.success(`Tests passed: ${summary.summaries.join('; ') || 'make test succeeded'}`);
-  for (const { reason, count } of summary.skipped) {
-    reporter.warn(`Skipped ${count} test${count === 1 ? '' : 's'}: ${reason}`);
-  }
-  return { summary };
+  return reportTestPass(outcomes, reporter);
+}
+
+/**
+ * The suites of `testJobs`, each after the environments it runs in: a service's suite after
+ * the service's environment, the end-to-end tests (which start every service) after them all.
+ * An environment not being installed is taken as there.
+ */
+export function suitesAfter(suites: readonly Job[], environments: readonly Job[]): Job[] {
+  const installs = environments.map((environment) => environment.target);
+  return suites.map((suite) => {
+    const own = suite.target.replace(/^test-service-/, 'install-service-');
+    return { ...suite, after: suite.target === 'test-root' ? installs : installs.filter((target) => target === own) };
+  });
+}
+
+/**
+ * The environments and the first test pass in one run: each suite starts as soon as the
+ * environments it runs in are installed, so that a suite runs while the last environments
+ * install rather than after. A suite whose environment failed is not run, and the failure
+ * is the install's. The phases: `sync` until the last environment is installed, `tests`
+ * from the first suite's start to the last one's end (the two overlap).
+ */
+export async function installAndTestProject(
+  projectDir: string,
+  environments: readonly Job[],
+  reporter: Reporter,
+  times?: PhaseTimes,
+): Promise<{ failure?: StepFailure; summary?: TestSummary }> {
+  const suites = suitesAfter(testJobs(projectDir), environments);
+  const isEnvironment = new Set(environments.map((environment) => environment.target));
+  reporter.step(installingLine(environments.length, `, then the first test pass (${suites.map((suite) => suite.label).join(', ')}): each suite once its environment is ready`));
+  const start = performance.now();
+  const failedEnvironments = new Set<string>();
+  let environmentsLeft = environments.length;
+  let testsStart: number | undefined;
+  const outcomes = await runJobs(
+    [...environments, ...suites],
+    async (job) => {
+      const blocked = (job.after ?? []).find((target) => failedEnvironments.has(target));
+      if (!isEnvironment.has(job.target)) {
+        if (blocked) return { ok: false, exitCode: undefined, signal: undefined, tail: [], output: '', notRun: `make ${blocked} failed` };
+        testsStart ??= performance.now();
+      }
+      return runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir });
+    },
+    (outcome) => {
+      if (isEnvironment.has(outcome.job.target)) {
+        if (!outcome.result.ok) failedEnvironments.add(outcome.job.target);
+        reportEnvironment(outcome, reporter);
+        if (--environmentsLeft === 0) times?.set('sync', (performance.now() - start) / 1000);
+      } else if (outcome.result.notRun) reporter.warn(`${outcome.job.label}: not run (${outcome.result.notRun})`);
+      else if (outcome.result.ok) reporter.success(suiteLine(outcome));
+      else reporter.error(suiteLine(outcome));
+    },
+  );
+  if (testsStart !== undefined) times?.set('tests', (performance.now() - testsStart) / 1000);
+  const installFailure = environmentsFailure(outcomes.filter((outcome) => isEnvironment.has(outcome.job.target)));
+  if (installFailure) return { failure: installFailure };
+  return reportTestPass(
+    outcomes.filter((outcome) => !isEnvironment.has(outcome.job.target)),
+    reporter,
+  );
 }

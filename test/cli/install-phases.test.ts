@@ -41,8 +41,12 @@ const events = (log: string) => fs.readFileSync(log, 'utf8').trim().split('\n');
 const targetsOf = (log: string) => events(log).filter((line) => line.startsWith('start ')).map((line) => line.slice('start '.length));
 
 describe('create: resolve, then install and test side by side', () => {
-  it.each(['uv', 'pip'] as const)('%s: the preparation alone first, then every environment, then every suite; a line each and the phases', async (packageManager) => {
-    const tools = fakeTools([], ['install-service-users', 'test-service-users']);
+  // uv: the other services' environments come after the first one's (they link the bytecode
+  // it compiled); pip: all at once. Either way, each suite starts once its environments are
+  // installed, not once they all are: the slow targets show which waits for which.
+  const slowTargets = { uv: ['install-service-users', 'install-service-orders', 'test-service-users'], pip: ['install-service-users', 'test-service-users'] };
+  it.each(['uv', 'pip'] as const)('%s: the preparation alone first, then the environments, each suite as soon as its own are installed; a line each and the phases', async (packageManager) => {
+    const tools = fakeTools([], slowTargets[packageManager]);
     const run = await runCli([`p-${packageManager}`, '--yes', '--no-git', '--package-manager', packageManager], { cwd: work, env: tools.env });
     expect(run.exitCode, run.all).toBe(0);
     const prepare = packageManager === 'uv' ? 'lock' : 'install-pip';
@@ -51,17 +55,26 @@ describe('create: resolve, then install and test side by side', () => {
     expect(log.slice(0, 2)).toEqual([`start ${prepare}`, `end ${prepare}`]);
     const installs = ['install-root', 'install-service-users', 'install-service-orders'];
     const tests = ['test-service-orders', 'test-service-users', 'test-root'];
-    expect(targetsOf(tools.log).slice(1, 4).sort()).toEqual([...installs].sort());
-    expect(targetsOf(tools.log).slice(4).sort()).toEqual([...tests].sort());
-    // Side by side: the quick ones start before the slow users one ends.
+    expect(targetsOf(tools.log).slice(1).sort()).toEqual([...installs, ...tests].sort());
     const endOf = (target: string) => log.indexOf(`end ${target}`);
     const startOf = (target: string) => log.indexOf(`start ${target}`);
-    expect(startOf('install-service-orders')).toBeLessThan(endOf('install-service-users'));
-    expect(startOf('test-root')).toBeLessThan(endOf('test-service-users'));
-    // Every install ends before the first suite starts.
-    for (const target of installs) expect(endOf(target)).toBeLessThan(startOf('test-service-orders'));
+    // A suite after its own environment; the end-to-end tests after every environment.
+    expect(endOf('install-service-users')).toBeLessThan(startOf('test-service-users'));
+    expect(endOf('install-service-orders')).toBeLessThan(startOf('test-service-orders'));
+    for (const target of installs) expect(endOf(target)).toBeLessThan(startOf('test-root'));
+    expect(startOf('install-root')).toBeLessThan(endOf('install-service-users'));
+    if (packageManager === 'uv') {
+      expect(endOf('install-service-users')).toBeLessThan(startOf('install-service-orders'));
+      // users' suite runs while orders' environment installs.
+      expect(startOf('test-service-users')).toBeLessThan(endOf('install-service-orders'));
+    } else {
+      expect(startOf('install-service-orders')).toBeLessThan(endOf('install-service-users'));
+      // orders' suite runs while users' environment installs.
+      expect(startOf('test-service-orders')).toBeLessThan(endOf('install-service-users'));
+    }
     for (const label of ['the root test tooling', 'service users', 'service orders']) expect(run.stdout).toMatch(new RegExp(`^ok Installed ${label} \\(\\d+\\.\\d s\\)$`, 'm'));
     for (const label of ['users', 'orders', 'end-to-end']) expect(run.stdout).toMatch(new RegExp(`^ok ${label}: 10 passed in 0\\.50s \\(\\d+\\.\\d s\\)$`, 'm'));
+    expect(run.stdout).toMatch(/^ok Tests passed: 10 passed in 0\.50s; 10 passed in 0\.50s; 10 passed in 0\.50s$/m);
     expect(run.stdout).toMatch(new RegExp(`^Phases: ${packageManager === 'uv' ? 'resolve' : 'prepare'} \\d+\\.\\d s, sync \\d+\\.\\d s, tests \\d+\\.\\d s; total \\d+\\.\\d s$`, 'm'));
     // Only the preparation streams its output; the environments and suites running side by
     // side do not interleave theirs.
@@ -81,11 +94,16 @@ describe('create: resolve, then install and test side by side', () => {
     expect(run.stderr).toMatch(/retry with: cd fails && make test/);
   });
 
-  it('a failed environment: the others are installed, no test runs, and the retry is make install', async () => {
+  it('a failed environment: the others are installed, no suite that runs in it starts, and the retry is make install', async () => {
     const tools = fakeTools(['install-service-users']);
     const run = await runCli(['broken-env', '--yes', '--no-git', '--package-manager', 'uv'], { cwd: work, env: tools.env });
     expect(run.exitCode).toBe(2);
-    expect(targetsOf(tools.log).sort()).toEqual(['install-root', 'install-service-orders', 'install-service-users', 'lock']);
+    // orders' suite needs only orders' environment; users' suite and the end-to-end tests
+    // (every service) are not started.
+    expect(targetsOf(tools.log).sort()).toEqual(['install-root', 'install-service-orders', 'install-service-users', 'lock', 'test-service-orders']);
+    expect(run.all).toMatch(/^warning: users: not run \(make install-service-users failed\)$/m);
+    expect(run.all).toMatch(/^warning: end-to-end: not run \(make install-service-users failed\)$/m);
+    expect(run.all).not.toMatch(/Tests passed/);
     expect(run.stderr).toMatch(/but make install-service-users failed/);
     expect(run.stderr).toMatch(/--- service users \(make install-service-users, exit 1\)/);
     expect(run.stderr).toMatch(/retry with: cd broken-env && make install && make test/);
