@@ -107,7 +107,8 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
     onInterruptSay(finishWith([answers.install && 'make install', answers.test && 'make test']));
   }
   if (install && installPlan && !failure) {
-    if (test) failure = (await test.installAndTestProject(target.absolute, installPlan.environments, reporter, times)).failure;
+    const installed = () => onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
+    if (test) failure = (await test.installAndTestProject(target.absolute, installPlan.environments, reporter, times, installed)).failure;
     else failure = await install.installEnvironments(target.absolute, installPlan.environments, reporter, times);
   }
   // From the start of the process: what the user waited for, writing included.

@@ -119,6 +119,8 @@ export async function installAndTestProject(
   environments: readonly Job[],
   reporter: Reporter,
   times?: PhaseTimes,
+  /** Told once every environment is installed, the suites still running. */
+  onInstalled: () => void = () => {},
 ): Promise<{ failure?: StepFailure; summary?: TestSummary }> {
   const suites = suitesAfter(testJobs(projectDir), environments);
   const isEnvironment = new Set(environments.map((environment) => environment.target));
@@ -141,7 +143,10 @@ export async function installAndTestProject(
       if (isEnvironment.has(outcome.job.target)) {
         if (!outcome.result.ok) failedEnvironments.add(outcome.job.target);
         reportEnvironment(outcome, reporter);
-        if (--environmentsLeft === 0) times?.set('sync', (performance.now() - start) / 1000);
+        if (--environmentsLeft === 0) {
+          times?.set('sync', (performance.now() - start) / 1000);
+          if (failedEnvironments.size === 0) onInstalled();
+        }
       } else if (outcome.result.notRun) reporter.warn(`${outcome.job.label}: not run (${outcome.result.notRun})`);
       else if (outcome.result.ok) reporter.success(suiteLine(outcome));
       else reporter.error(suiteLine(outcome));
