@@ -33,9 +33,9 @@ import { FIRST_PORT, isHostPort, PORT_RANGE, shellQuote } from '../options.js';
 import { recordPristine } from '../pristine.js';
 import { renderService } from '../render/project.js';
 import { packagedTemplates } from '../render/templates.js';
-import { installProject, prepareTarget, ROOT_ENVIRONMENT, serviceEnvironment, type InstallPlan } from '../steps/install.js';
+import { installProject, prepareProject, prepareTarget, ROOT_ENVIRONMENT, serviceEnvironment, type InstallPlan } from '../steps/install.js';
 import { phasesLine, type PhaseTimes } from '../steps/phases.js';
-import { testProject } from '../steps/test.js';
+import { installAndTestProject } from '../steps/test.js';
 import { assertNoUncommittedChanges } from '../steps/git.js';
 import { assertInstallTools } from '../steps/tools.js';
 import type { CommandEnv } from './create.js';
@@ -317,10 +317,15 @@ export async function runAddService(name: string, flags: AddServiceFlags, env: C
 
   let failure;
   const times: PhaseTimes = new Map();
-  if (flags.install) failure = await installProject(root, installPlanFor(root, planned.manifest), reporter, times);
-  if (flags.install && flags.test && !failure) {
-    if (missingFolders.length > 0) reporter.warn(`Skipped the test pass: it starts every service of ${MANIFEST_FILE}, and services/${missingFolders[0]} is missing.`);
-    else failure = (await testProject(root, reporter, times)).failure;
+  if (flags.install) {
+    const plan = installPlanFor(root, planned.manifest);
+    if (flags.test && missingFolders.length === 0) {
+      // As create does: each suite once the environments it runs in are installed.
+      failure = (await prepareProject(root, plan, reporter, times)) ?? (await installAndTestProject(root, plan.environments, reporter, times)).failure;
+    } else {
+      failure = await installProject(root, plan, reporter, times);
+      if (flags.test && !failure) reporter.warn(`Skipped the test pass: it starts every service of ${MANIFEST_FILE}, and services/${missingFolders[0]} is missing.`);
+    }
   }
   if (times.size > 0) reporter.info(phasesLine(times, performance.now() / 1000));
   if (failure) {

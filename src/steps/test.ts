@@ -1,6 +1,7 @@
 /**
  * The first test pass: what `make test` at the project root runs, as the generated README
- * documents, with the suites side by side.
+ * documents, with the suites side by side, each as soon as the environments it runs in are
+ * installed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,27 +72,6 @@ function reportTestPass(outcomes: readonly JobOutcome[], reporter: Reporter): { 
     reporter.warn(`Skipped ${count} test${count === 1 ? '' : 's'}: ${reason}`);
   }
   return { summary };
-}
-
-/**
- * The first test pass: what `make test` runs, each suite in its own process, side by side; a
- * line per suite as it ends, and the output of each failed suite under its name.
- */
-export async function testProject(
-  projectDir: string,
-  reporter: Reporter,
-  times?: PhaseTimes,
-): Promise<{ failure?: StepFailure; summary: TestSummary }> {
-  const jobs = testJobs(projectDir);
-  reporter.step(`Running the first test pass: ${jobs.map((job) => job.label).join(', ')}, in parallel (make test)`);
-  const start = performance.now();
-  const outcomes = await runJobs(
-    jobs,
-    (job) => runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir }),
-    (outcome) => (outcome.result.ok ? reporter.success(suiteLine(outcome)) : reporter.error(suiteLine(outcome))),
-  );
-  times?.set('tests', (performance.now() - start) / 1000);
-  return reportTestPass(outcomes, reporter);
 }
 
 /**

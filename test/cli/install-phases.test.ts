@@ -124,6 +124,9 @@ describe('add-service', () => {
     expect(targets[0]).toBe('lock');
     expect(targets.slice(1, 4).sort()).toEqual(['install-root', 'install-service-billing', 'install-service-users']);
     expect(targets.slice(4).sort()).toEqual(['test-root', 'test-service-billing', 'test-service-users']);
+    const log = events(tools.log);
+    for (const name of ['users', 'billing']) expect(log.indexOf(`end install-service-${name}`)).toBeLessThan(log.indexOf(`start test-service-${name}`));
+    for (const name of ['root', 'service-users', 'service-billing']) expect(log.indexOf(`end install-${name}`)).toBeLessThan(log.indexOf('start test-root'));
   });
 
   it('a Makefile without the lock target (an older project): no preparation, only the missing environments', async () => {
