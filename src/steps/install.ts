@@ -48,20 +48,16 @@ export interface InstallPlan {
 
 /**
  * The environments of a new project. With uv, the first service's environment is compiled
- * while the root one installs, and the other services' start after it: they link the
+ * first, alone, and every other one (the root one too) starts after it: they link the
  * bytecode of the packages they share with it (the Makefile's scripts/share_bytecode.py)
  * rather than compile the same modules again, most of an environment's install time.
  */
 export const projectInstallPlan = (packageManager: PackageManager, serviceNames: readonly string[]): InstallPlan => {
-  const services = serviceNames.map(serviceEnvironment);
-  const [first, ...rest] = services;
+  const [first, ...rest] = serviceNames.map(serviceEnvironment);
+  const afterFirst = (job: Job): Job => (packageManager === 'uv' && first ? { ...job, after: [first.target] } : job);
   return {
     prepare: prepareTarget(packageManager),
-    environments: [
-      ROOT_ENVIRONMENT,
-      ...(first ? [first] : []),
-      ...rest.map((job) => (packageManager === 'uv' ? { ...job, after: [first!.target] } : job)),
-    ],
+    environments: [afterFirst(ROOT_ENVIRONMENT), ...(first ? [first] : []), ...rest.map(afterFirst)],
   };
 };
 

@@ -41,8 +41,8 @@ const events = (log: string) => fs.readFileSync(log, 'utf8').trim().split('\n');
 const targetsOf = (log: string) => events(log).filter((line) => line.startsWith('start ')).map((line) => line.slice('start '.length));
 
 describe('create: resolve, then install and test side by side', () => {
-  // uv: the other services' environments come after the first one's (they link the bytecode
-  // it compiled); pip: all at once. Either way, each suite starts once its environments are
+  // uv: the other environments (the root one too) come after the first service's (they link
+  // the bytecode it compiled); pip: all at once. Either way, each suite starts once its environments are
   // installed, not once they all are: the slow targets show which waits for which.
   const slowTargets = { uv: ['install-service-users', 'install-service-orders', 'test-service-users'], pip: ['install-service-users', 'test-service-users'] };
   it.each(['uv', 'pip'] as const)('%s: the preparation alone first, then the environments, each suite as soon as its own are installed; a line each and the phases', async (packageManager) => {
@@ -62,13 +62,15 @@ describe('create: resolve, then install and test side by side', () => {
     expect(endOf('install-service-users')).toBeLessThan(startOf('test-service-users'));
     expect(endOf('install-service-orders')).toBeLessThan(startOf('test-service-orders'));
     for (const target of installs) expect(endOf(target)).toBeLessThan(startOf('test-root'));
-    expect(startOf('install-root')).toBeLessThan(endOf('install-service-users'));
     if (packageManager === 'uv') {
+      // The first service's environment alone, then the others, the root one too.
       expect(endOf('install-service-users')).toBeLessThan(startOf('install-service-orders'));
+      expect(endOf('install-service-users')).toBeLessThan(startOf('install-root'));
       // users' suite runs while orders' environment installs.
       expect(startOf('test-service-users')).toBeLessThan(endOf('install-service-orders'));
     } else {
       expect(startOf('install-service-orders')).toBeLessThan(endOf('install-service-users'));
+      expect(startOf('install-root')).toBeLessThan(endOf('install-service-users'));
       // orders' suite runs while users' environment installs.
       expect(startOf('test-service-orders')).toBeLessThan(endOf('install-service-users'));
     }

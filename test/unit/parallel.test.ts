@@ -180,14 +180,13 @@ describe('phases', () => {
 
 describe('projectInstallPlan', () => {
   it.each([
-    ['uv', [], []],
-    ['uv', ['users'], [[]]],
-    ['uv', ['users', 'orders', 'billing'], [[], ['install-service-users'], ['install-service-users']]],
-    ['pip', ['users', 'orders'], [[], []]],
-  ] as const)('%s, services %j: the root and the first service at once, the other services after the first with uv', (manager, names, afters) => {
+    ['uv', [], [[]]],
+    ['uv', ['users'], [['install-service-users'], []]],
+    ['uv', ['users', 'orders', 'billing'], [['install-service-users'], [], ['install-service-users'], ['install-service-users']]],
+    ['pip', ['users', 'orders'], [[], [], []]],
+  ] as const)('%s, services %j: with uv, the first service alone, then the root and the other services', (manager, names, afters) => {
     const plan = projectInstallPlan(manager, names);
     expect(plan.environments.map((environment) => environment.target)).toEqual(['install-root', ...names.map((name) => `install-service-${name}`)]);
-    expect(plan.environments[0]!.after ?? []).toEqual([]);
-    expect(plan.environments.slice(1).map((environment) => environment.after ?? [])).toEqual(afters);
+    expect(plan.environments.map((environment) => environment.after ?? [])).toEqual(afters);
   });
 });
