@@ -19,7 +19,7 @@ export async function figures() {
       unit: 's',
       // CPU seconds of the whole tree of processes: a busy machine inflates them less than
       // the wall clock, so they show what a change bought when the load varies.
-      note: [...Object.entries(row.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`), ...(row.cpu === undefined ? [] : [`cpu ${row.cpu.toFixed(1)} s`])].join(', '),
+      note: [...Object.entries(row.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`), ...(row.cpu === undefined ? [] : [`cpu ${row.cpu.toFixed(1)} s (user ${row.user.toFixed(1)}, sys ${row.system.toFixed(1)})`])].join(', '),
     }),
   );
 }

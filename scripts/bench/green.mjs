@@ -43,9 +43,9 @@ function createToGreen(bin, packageManager, work, name) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const output = `${result.stdout}${result.stderr}`;
   if (result.status !== 0 || !/Tests passed/.test(output)) throw new Error(`create with ${packageManager} did not reach green (exit ${result.status}):\n${output.slice(-3000)}`);
-  const cpu = hasGnuTime ? fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number).reduce((a, b) => a + b, 0) : undefined;
+  const [user, system] = hasGnuTime ? fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number) : [];
   fs.rmSync(path.join(work, name), { recursive: true, force: true });
-  return { seconds, cpu, phases: parsePhases(output) };
+  return { seconds, cpu: user === undefined ? undefined : user + system, user, system, phases: parsePhases(output) };
 }
 
 /**
@@ -68,6 +68,10 @@ export function greenFigures({ runs = 1, managers = ['uv', 'pip'], bin = path.jo
         figure: `create to green, ${packageManager}`,
         seconds: median(samples.map((sample) => sample.seconds)),
         cpu: samples[0].cpu === undefined ? undefined : median(samples.map((sample) => sample.cpu)),
+        // The kernel's share varies most between machines and over a session (file creation,
+        // page cache reclaim): user CPU is the steadier measure of the project's own work.
+        user: samples[0].user === undefined ? undefined : median(samples.map((sample) => sample.user)),
+        system: samples[0].system === undefined ? undefined : median(samples.map((sample) => sample.system)),
         phases: Object.fromEntries(phaseNames.map((phase) => [phase, median(samples.map((sample) => sample.phases[phase] ?? 0))])),
         goal: GREEN_GOALS[packageManager],
         runs,
@@ -80,14 +84,14 @@ export function greenFigures({ runs = 1, managers = ['uv', 'pip'], bin = path.jo
 
 /** The rows as text, one per package manager. */
 export function formatGreen(rows) {
-  const lines = [`${'figure'.padEnd(24)} ${'seconds'.padStart(8)}  goal    ${'cpu s'.padStart(6)}  phases`];
+  const lines = [`${'figure'.padEnd(24)} ${'seconds'.padStart(8)}  goal    ${'cpu s'.padStart(6)} ${'user'.padStart(6)} ${'sys'.padStart(6)}  phases`];
   for (const r of rows) {
     const verdict = r.seconds <= r.goal ? 'ok  ' : 'OVER';
     const phases = Object.entries(r.phases)
       .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`)
       .join(', ');
-    const cpu = r.cpu === undefined ? '-' : r.cpu.toFixed(1);
-    lines.push(`${r.figure.padEnd(24)} ${r.seconds.toFixed(1).padStart(8)}  <=${String(r.goal).padEnd(3)} ${verdict} ${cpu.padStart(6)}  ${phases}`);
+    const [cpu, user, system] = [r.cpu, r.user, r.system].map((value) => (value === undefined ? '-' : value.toFixed(1)).padStart(6));
+    lines.push(`${r.figure.padEnd(24)} ${r.seconds.toFixed(1).padStart(8)}  <=${String(r.goal).padEnd(3)} ${verdict} ${cpu} ${user} ${system}  ${phases}`);
   }
   lines.push(`load average at the end: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
   return lines.join('\n');
