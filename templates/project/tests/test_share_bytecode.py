@@ -1,13 +1,14 @@
 """scripts/share_bytecode.py links into a new environment the bytecode another one has
 compiled for the very same file (a hard link of it, as uv makes from its cache), and
-nothing else: no other file's bytecode, no folder the new environment does not have."""
+nothing else: no other file's bytecode, no folder the new environment does not have; with
+--compile-rest it compiles the modules it could not link."""
 
 import os
 import py_compile
 from pathlib import Path
 
 import pytest
-from share_bytecode import compiled, share
+from share_bytecode import compile_all, compiled, main, share
 
 SITE = "lib/python3.11/site-packages"
 
@@ -94,3 +95,35 @@ def test_an_environment_not_compiled_or_missing_gives_nothing(tmp_path: Path, ca
 
     assert share(second, [first, tmp_path / "missing", second]) == 0
     assert share(tmp_path / "missing", [first]) == 0
+
+
+def test_compile_rest_compiles_what_is_not_linked_and_skips_what_does_not_compile(
+    tmp_path: Path, cache: Path
+) -> None:
+    first, second = environment(tmp_path / "first"), environment(tmp_path / "second")
+    py_compile.compile(str(linked_from(cache, first, "pkg/shared.py")))
+    shared = linked_from(cache, second, "pkg/shared.py")
+    own = module(second, "pkg/own.py", "VALUE = 2\n")
+    broken = module(second, "pkg/python2.py", "print 'written for another Python'\n")
+
+    assert main(["share_bytecode.py", "--compile-rest", str(second), str(first)]) == 0
+
+    assert os.path.samefile(compiled(str(shared)), compiled(str(first / SITE / "pkg/shared.py")))
+    assert Path(compiled(str(own))).exists()
+    assert not Path(compiled(str(broken))).exists()
+
+
+def test_without_compile_rest_nothing_is_compiled(tmp_path: Path) -> None:
+    target = environment(tmp_path / "target")
+    own = module(target, "pkg/own.py", "VALUE = 2\n")
+
+    assert main(["share_bytecode.py", str(target)]) == 0
+    assert not Path(compiled(str(own))).exists()
+
+
+def test_many_modules_are_compiled_on_every_core(tmp_path: Path) -> None:
+    target = environment(tmp_path / "target")
+    sources = [str(module(target, f"pkg/m{i}.py", f"VALUE = {i}\n")) for i in range(300)]
+
+    assert compile_all(sources) == len(sources)
+    assert all(Path(compiled(source)).exists() for source in sources)
