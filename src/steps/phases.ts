@@ -1,7 +1,8 @@
 /**
  * How long each phase from `create` to green took: resolving (uv) or preparing the one pip
- * (pip), installing the environments, the tests. Shown at the end of a run, and read by the
- * benchmark.
+ * (pip), installing the environments, the tests. The tests start while the last environments
+ * install, so those two overlap: their sum can exceed the total. Shown at the end of a run,
+ * and read by the benchmark.
  */
 import { formatSeconds } from './parallel.js';
 

@@ -112,8 +112,8 @@ export async function installAndTestProject(
   const outcomes = await runJobs(
     [...environments, ...suites],
     async (job) => {
-      const blocked = (job.after ?? []).find((target) => failedEnvironments.has(target));
       if (!isEnvironment.has(job.target)) {
+        const blocked = (job.after ?? []).find((target) => failedEnvironments.has(target));
         if (blocked) return { ok: false, exitCode: undefined, signal: undefined, tail: [], output: '', notRun: `make ${blocked} failed` };
         testsStart ??= performance.now();
       }
