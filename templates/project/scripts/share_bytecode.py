@@ -9,7 +9,8 @@ environment. So each module of the target whose source file *is* the file of ano
 environment (the same inode), and that has been compiled there, gets that `.pyc` linked
 in. With --compile-rest, the modules left are then compiled, in parallel, as
 `uv sync --compile-bytecode` would (a module that does not compile, written for another
-Python, is skipped as uv and pip skip it); without it they compile on first import.
+Python, is skipped as uv and pip skip it, and so is a source an extension module beside it
+shadows); without it they compile on first import.
 
 A `.pyc` records its source's modification time and size, and Python checks them on
 import, so a linked one is only ever used for the very file it was compiled from.
@@ -19,6 +20,7 @@ sharing only saves time, it never decides what runs.
 
 import argparse
 import compileall
+import importlib.machinery
 import importlib.util
 import os
 import sys
@@ -37,6 +39,14 @@ def site_packages(venv: Path) -> Path | None:
 
 def compiled(source: str) -> str:
     return importlib.util.cache_from_source(source)
+
+
+def shadowed(source: str) -> bool:
+    """Whether an extension module beside `source` is what an import loads instead (the
+    import system tries extension modules before sources: mypy ships its modules both ways,
+    compiled by mypyc and as the sources they were compiled from, which nothing imports)."""
+    stem = source[: -len(".py")]
+    return any(os.path.exists(stem + suffix) for suffix in importlib.machinery.EXTENSION_SUFFIXES)
 
 
 def link_from(others: list[Path], relative: str, source: str, destination: str) -> bool:
@@ -70,7 +80,7 @@ def share(target: Path, others: list[Path], left: list[str] | None = None) -> in
                 continue
             source = os.path.join(directory, name)
             destination = compiled(source)
-            if os.path.exists(destination):
+            if os.path.exists(destination) or shadowed(source):
                 continue
             relative = os.path.relpath(source, target_site)
             if link_from(other_sites, relative, source, destination):

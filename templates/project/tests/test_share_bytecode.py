@@ -1,8 +1,10 @@
 """scripts/share_bytecode.py links into a new environment the bytecode another one has
 compiled for the very same file (a hard link of it, as uv makes from its cache), and
 nothing else: no other file's bytecode, no folder the new environment does not have; with
---compile-rest it compiles the modules it could not link."""
+--compile-rest it compiles the modules it could not link, but for those an extension module
+shadows."""
 
+import importlib.machinery
 import os
 import py_compile
 from pathlib import Path
@@ -127,3 +129,20 @@ def test_many_modules_are_compiled_on_every_core(tmp_path: Path) -> None:
 
     assert compile_all(sources) == len(sources)
     assert all(Path(compiled(source)).exists() for source in sources)
+
+
+@pytest.mark.parametrize("suffix", importlib.machinery.EXTENSION_SUFFIXES)
+def test_a_source_an_extension_module_shadows_is_not_compiled(tmp_path: Path, suffix: str) -> None:
+    """mypy ships each module compiled (by mypyc) and as its source: imports load the former."""
+    target = environment(tmp_path / "target")
+    shadowed = module(target, "tool/checker.py", "VALUE = 1\n")
+    shadowed_package = module(target, "tool/__init__.py", "VALUE = 2\n")
+    for name in ("tool/checker", "tool/__init__"):
+        written(target / SITE / f"{name}{suffix}", "")
+    plain = module(target, "tool/plain.py", "VALUE = 3\n")
+
+    assert main(["share_bytecode.py", "--compile-rest", str(target)]) == 0
+
+    assert not Path(compiled(str(shadowed))).exists()
+    assert not Path(compiled(str(shadowed_package))).exists()
+    assert Path(compiled(str(plain))).exists()
