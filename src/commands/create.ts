@@ -93,24 +93,36 @@ export async function runCreate(input: CreateInput, env: CommandEnv): Promise<vo
 
   let failure: StepFailure | undefined;
   const times: PhaseTimes = new Map();
-  // Resolving comes first (uv.lock is part of the first commit), then the commit, then the
-  // environments, with the first test pass starting as each is ready: neither installing nor
-  // testing changes a file git tracks.
-  const installPlan = install?.projectInstallPlan(answers.packageManager, answers.services.map((service) => service.name));
-  if (install && installPlan) failure = await install.prepareProject(target.absolute, installPlan, reporter, times);
-  if (git) {
+  let installed = false;
+  const commit = async () => {
+    if (!git) return;
     const outcome = await git.initRepository(target.absolute);
     if (outcome.kind === 'committed') reporter.success('Initialised a git repository with a first commit');
     else if (outcome.kind === 'skipped') reporter.info(`Skipped git init: ${outcome.reason}`);
     else reporter.warn(outcome.reason);
     await recordBase(target.absolute, answers, env);
-    onInterruptSay(finishWith([answers.install && 'make install', answers.test && 'make test']));
-  }
+    if (!installed) onInterruptSay(finishWith([answers.install && 'make install', answers.test && 'make test']));
+  };
+  const onInstalled = () => {
+    installed = true;
+    onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
+  };
+  // uv.lock is part of the first commit: resolving comes first. With uv, a new project is
+  // resolved from uv's cache, and the index asked while the first environment installs (a
+  // lock the index would change is made again then: install.lockCheck); the commit waits for
+  // that, and the suites for the commit (neither installing nor testing changes a file git
+  // tracks, and the commit takes what the tests would find).
+  const serviceNames = answers.services.map((service) => service.name);
+  const firstService = serviceNames[0];
+  const cached = install !== undefined && answers.packageManager === 'uv' && firstService !== undefined && (await install.lockFromCache(target.absolute, reporter, times));
+  const lock = cached && firstService ? install.lockCheck(target.absolute, install.serviceEnvironment(firstService), reporter) : undefined;
+  const installPlan = install?.projectInstallPlan(answers.packageManager, serviceNames, lock);
+  if (install && installPlan && !lock) failure = await install.prepareProject(target.absolute, installPlan, reporter, times);
   if (install && installPlan && !failure) {
-    const installed = () => onInterruptSay(`Interrupted during the tests: the project is installed in ${relativeDir}; run them with: ${cdCommand}make test`);
-    if (test) failure = (await test.installAndTestProject(target.absolute, installPlan.environments, reporter, times, installed)).failure;
-    else failure = await install.installEnvironments(target.absolute, installPlan.environments, reporter, times);
-  }
+    const before = [...(lock?.jobs ?? []), ...(git ? [install.sideJob('git', 'git-commit', lock ? [lock.gate] : [], commit)] : [])];
+    if (test) failure = (await test.installAndTestProject(target.absolute, installPlan.environments, reporter, times, { onInstalled, before })).failure;
+    else failure = await install.installEnvironments(target.absolute, installPlan.environments, reporter, times, before);
+  } else await commit();
   // From the start of the process: what the user waited for, writing included.
   if (times.size > 0) {
     const { phasesLine } = await import('../steps/phases.js');

@@ -16,7 +16,16 @@ export interface Job {
    * what it can reuse from them, not what it needs, so a failure there does not stop it.
    */
   after?: readonly string[];
+  /**
+   * A job the CLI runs itself instead of the Makefile target (`target` then only names it
+   * in the run), and the command a person would type for it, for the failure report.
+   */
+  run?: () => Promise<RunResult>;
+  command?: string;
 }
+
+/** How a person would run the job: `make install-service-users`, or the job's own command. */
+export const jobCommand = (job: Job): string => job.command ?? `make ${job.target}`;
 
 export interface JobOutcome {
   job: Job;
@@ -80,7 +89,7 @@ export const formatSeconds = (seconds: number): string => `${seconds.toFixed(1)}
 
 /** Why a job failed, as one line: `make test-service-users, exit 2`. */
 export const failureCause = ({ job, result }: JobOutcome): string =>
-  `make ${job.target}, ${result.signal ? `signal ${result.signal}` : `exit ${result.exitCode}`}`;
+  `${jobCommand(job)}, ${result.signal ? `signal ${result.signal}` : `exit ${result.exitCode}`}`;
 
 /**
  * The failed jobs' output, each under a heading that names it, in the jobs' order: what a

@@ -6,10 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter } from '../ui.js';
-import { environmentsFailure, installingLine, reportEnvironment, type StepFailure } from './install.js';
-import { combinedResult, failureCause, formatSeconds, runJobs, type Job, type JobOutcome } from './parallel.js';
+import { environmentsFailure, installingLine, reportEnvironment, runJob, type StepFailure } from './install.js';
+import { combinedResult, failureCause, formatSeconds, jobCommand, runJobs, type Job, type JobOutcome } from './parallel.js';
 import type { PhaseTimes } from './phases.js';
-import { runStreamed } from './run.js';
 
 export interface TestSummary {
   /** pytest's summary lines ("12 passed in 1.23s"), one per test run. */
@@ -79,11 +78,12 @@ function reportTestPass(outcomes: readonly JobOutcome[], reporter: Reporter): { 
  * the service's environment, the end-to-end tests (which start every service) after them all.
  * An environment not being installed is taken as there.
  */
-export function suitesAfter(suites: readonly Job[], environments: readonly Job[]): Job[] {
+export function suitesAfter(suites: readonly Job[], environments: readonly Job[], before: readonly Job[] = []): Job[] {
   const installs = environments.map((environment) => environment.target);
+  const gate = before.map((job) => job.target);
   return suites.map((suite) => {
     const own = suite.target.replace(/^test-service-/, 'install-service-');
-    return { ...suite, after: suite.target === 'test-root' ? installs : installs.filter((target) => target === own) };
+    return { ...suite, after: [...(suite.target === 'test-root' ? installs : installs.filter((target) => target === own)), ...gate] };
   });
 }
 
@@ -99,12 +99,22 @@ export async function installAndTestProject(
   environments: readonly Job[],
   reporter: Reporter,
   times?: PhaseTimes,
-  /** Told once every environment is installed, the suites still running. */
-  onInstalled: () => void = () => {},
+  options: {
+    /** Told once every environment is installed, the suites still running. */
+    onInstalled?: () => void;
+    /**
+     * Jobs of the CLI's own that run with the environments and that every suite waits for
+     * (making a lock from uv's cache final, the first commit): a failure of theirs is the install's.
+     */
+    before?: readonly Job[];
+  } = {},
 ): Promise<{ failure?: StepFailure; summary?: TestSummary }> {
-  const suites = suitesAfter(testJobs(projectDir), environments);
+  const { onInstalled = () => {}, before = [] } = options;
+  const suites = suitesAfter(testJobs(projectDir), environments, before);
+  const installCount = environments.length;
+  environments = [...before, ...environments];
   const isEnvironment = new Set(environments.map((environment) => environment.target));
-  reporter.step(installingLine(environments.length, `, then the first test pass (${suites.map((suite) => suite.label).join(', ')}): each suite once its environment is ready`));
+  reporter.step(installingLine(installCount, `, then the first test pass (${suites.map((suite) => suite.label).join(', ')}): each suite once its environment is ready`));
   const start = performance.now();
   const failedEnvironments = new Set<string>();
   let environmentsLeft = environments.length;
@@ -113,11 +123,11 @@ export async function installAndTestProject(
     [...environments, ...suites],
     async (job) => {
       if (!isEnvironment.has(job.target)) {
-        const blocked = (job.after ?? []).find((target) => failedEnvironments.has(target));
-        if (blocked) return { ok: false, exitCode: undefined, signal: undefined, tail: [], output: '', notRun: `make ${blocked} failed` };
+        const blocked = environments.find((environment) => failedEnvironments.has(environment.target) && job.after?.includes(environment.target));
+        if (blocked) return { ok: false, exitCode: undefined, signal: undefined, tail: [], output: '', notRun: `${jobCommand(blocked)} failed` };
         testsStart ??= performance.now();
       }
-      return runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir });
+      return runJob(projectDir)(job);
     },
     (outcome) => {
       if (isEnvironment.has(outcome.job.target)) {

@@ -7,7 +7,8 @@ import { combinedResult, failureReport, runJobs, type Job, type JobOutcome } fro
 import { formatPhases, parsePhasesLine, phasesLine, type Phase, type PhaseTimes } from '../../src/steps/phases.js';
 import type { RunResult } from '../../src/steps/run.js';
 import { suiteLine, testJobs } from '../../src/steps/test.js';
-import { projectInstallPlan } from '../../src/steps/install.js';
+import { LOCK_UNCHANGED, lockCheck, projectInstallPlan, readIndexCheck, serviceEnvironment } from '../../src/steps/install.js';
+import { suitesAfter } from '../../src/steps/test.js';
 
 const result = (ok: boolean, lines: string[], exitCode = ok ? 0 : 2): RunResult => ({
   ok,
@@ -188,5 +189,46 @@ describe('projectInstallPlan', () => {
     const plan = projectInstallPlan(manager, names);
     expect(plan.environments.map((environment) => environment.target)).toEqual(['install-root', ...names.map((name) => `install-service-${name}`)]);
     expect(plan.environments.map((environment) => environment.after ?? [])).toEqual(afters);
+  });
+});
+
+describe('a lock from uv\'s cache', () => {
+  const silent = { intro() {}, step() {}, info() {}, warn() {}, success() {}, error() {}, note() {}, task: () => ({ line() {}, done() {}, fail() {} }), outro() {} };
+  const lock = lockCheck('/nowhere', serviceEnvironment('users'), silent);
+
+  it('the check starts at once; what makes the lock final waits for it and for the first environment', () => {
+    const [check, gate] = lock.jobs;
+    expect(check!.after ?? []).toEqual([]);
+    expect(gate!.target).toBe(lock.gate);
+    expect(gate!.after).toEqual([check!.target, 'install-service-users']);
+  });
+
+  it.each([['users'], ['users', 'orders', 'billing']])('services %j: every environment but the first, and every suite, waits for the lock', (...names) => {
+    const plan = projectInstallPlan('uv', names, lock);
+    for (const environment of plan.environments) {
+      if (environment.target === 'install-service-users') expect(environment.after ?? []).toEqual([]);
+      else expect(environment.after).toEqual(['install-service-users', lock.gate]);
+    }
+    const suites = suitesAfter([...names.map((name) => ({ label: name, target: `test-service-${name}` })), { label: 'end-to-end', target: 'test-root' }], plan.environments, lock.jobs);
+    for (const suite of suites) expect(suite.after).toEqual(expect.arrayContaining(lock.jobs.map((job) => job.target)));
+    expect(suites.find((suite) => suite.target === 'test-root')!.after).toEqual(expect.arrayContaining(plan.environments.map((environment) => environment.target)));
+  });
+});
+
+describe('readIndexCheck: what `uv lock --upgrade --dry-run` says of uv.lock', () => {
+  const result = (ok: boolean, output: string, exitCode = ok ? 0 : 2) => ({ ok, exitCode, signal: undefined, tail: [], output });
+  it.each([
+    ['nothing newer', result(true, `Resolved 91 packages in 1.83s\n${LOCK_UNCHANGED}`), { kind: 'same' }],
+    [
+      'newer versions, listed',
+      result(true, 'Resolved 91 packages in 1.83s\nUpdate fastapi v0.115.0 -> v0.115.2\nAdd typing-inspection v0.4.0\nRemove old-thing v1.0.0'),
+      { kind: 'newer', changes: ['Update fastapi v0.115.0 -> v0.115.2', 'Add typing-inspection v0.4.0', 'Remove old-thing v1.0.0'] },
+    ],
+    // Anything but uv's own words for "unchanged" is taken as a change: resolving again is safe.
+    ['words it does not know', result(true, 'Resolved 91 packages in 1.83s\nSomething else'), { kind: 'newer', changes: [] }],
+    ['no answer', result(true, ''), { kind: 'newer', changes: [] }],
+    ['the index unreachable', result(false, 'error: Failed to fetch'), { kind: 'unknown', cause: 'uv lock --upgrade --dry-run, exit 2' }],
+  ] as const)('%s', (_name, run, verdict) => {
+    expect(readIndexCheck(run)).toEqual(verdict);
   });
 });
