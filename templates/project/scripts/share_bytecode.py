@@ -1,6 +1,7 @@
 """Give a new environment the compiled bytecode another environment already has.
 
-Usage: share_bytecode.py [--compile-rest] TARGET_VENV OTHER_VENV...   (any Python 3.11+)
+Usage: share_bytecode.py [--compile-rest [--skip PATTERN]...] TARGET_VENV OTHER_VENV...
+(any Python 3.11+)
 
 The services' environments hold mostly the same packages, and uv links each package's
 files into every one of them from its cache: the same file, not a copy. Compiling those
@@ -20,6 +21,7 @@ sharing only saves time, it never decides what runs.
 
 import argparse
 import compileall
+import fnmatch
 import importlib.machinery
 import importlib.util
 import os
@@ -103,16 +105,34 @@ def compile_all(sources: list[str]) -> int:
         return sum(pool.map(compile_module, sources, chunksize=32))
 
 
+def to_compile(sources: list[str], site: Path, skip: list[str]) -> list[str]:
+    """`sources` but for those whose path in `site` matches a pattern of `skip`."""
+    return [
+        source
+        for source in sources
+        if not any(fnmatch.fnmatchcase(os.path.relpath(source, site), pattern) for pattern in skip)
+    ]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compile-rest", action="store_true", help="compile what is not linked")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="with --compile-rest, leave the modules whose path in site-packages matches "
+        "(fnmatch: * matches / too) to compile on first import",
+    )
     parser.add_argument("target", type=Path)
     parser.add_argument("others", type=Path, nargs="*")
     arguments = parser.parse_args(argv[1:])
     left: list[str] | None = [] if arguments.compile_rest else None
     share(arguments.target, arguments.others, left)
-    if left:
-        compile_all(left)
+    site = site_packages(arguments.target)
+    if left and site is not None:
+        compile_all(to_compile(left, site, arguments.skip))
     return 0
 
 

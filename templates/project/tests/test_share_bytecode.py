@@ -146,3 +146,26 @@ def test_a_source_an_extension_module_shadows_is_not_compiled(tmp_path: Path, su
     assert not Path(compiled(str(shadowed))).exists()
     assert not Path(compiled(str(shadowed_package))).exists()
     assert Path(compiled(str(plain))).exists()
+
+
+def test_what_matches_a_skip_pattern_is_left_to_compile_on_import(tmp_path: Path) -> None:
+    target = environment(tmp_path / "target")
+    names = {
+        "pkg/core.py": True,
+        "pkg/tests/test_core.py": False,
+        "pkg/sub/testing/fixtures.py": False,
+        "highlight/lexers/python.py": False,
+        "highlight/lexers/__init__.py": True,
+        "highlight/lexers/_mapping.py": True,
+        "highlight/lexers/_lua_builtins.py": False,
+        # Only a folder of that name inside a package is a package's tests.
+        "tests_helper.py": True,
+    }
+    sources = {name: module(target, name, "VALUE = 1\n") for name in names}
+    skip = ["*/tests/*", "*/testing/*", "highlight/lexers/[a-z]*", "highlight/*_builtins.py"]
+
+    arguments = [f"--skip={pattern}" for pattern in skip]
+    assert main(["share_bytecode.py", "--compile-rest", *arguments, str(target)]) == 0
+
+    for name, expected in names.items():
+        assert Path(compiled(str(sources[name]))).exists() is expected, name
