@@ -59,7 +59,8 @@ const TELEMETRY_DEPENDENCIES = [
 
 /** Test tools of a service (its `dev` dependency group, with the lint tools below). */
 const SERVICE_TEST_DEPENDENCIES = [
-  'pytest>=8.3',
+  // 9.0: the `subtests` fixture (tests/test_http_contract.py runs its tables as subtests).
+  'pytest>=9.0',
   // 1.2: asyncio_default_test_loop_scope, set in each service's pytest configuration.
   'pytest-asyncio>=1.2',
 ];

@@ -17,6 +17,14 @@ describe('summarisePytest', () => {
     });
   });
 
+  it('reads a summary with subtests, passed or failed', () => {
+    const output = [
+      '================ 1 failed, 426 passed, 1 subtests failed, 41 subtests passed in 4.15s ================',
+      '================ 427 passed, 42 subtests passed in 4.15s ================',
+    ].join('\n');
+    expect(summarisePytest(output).summaries).toEqual(['1 failed, 426 passed, 1 subtests failed, 41 subtests passed in 4.15s', '427 passed, 42 subtests passed in 4.15s']);
+  });
+
   it('finds nothing in output without pytest', () => {
     expect(summarisePytest('make: *** [Makefile:3: test] Error 1')).toEqual({ summaries: [], skipped: [] });
   });
