@@ -53,12 +53,15 @@ export interface InstallPlan {
  * rather than compile the same modules again, most of an environment's install time.
  */
 export const projectInstallPlan = (packageManager: PackageManager, serviceNames: readonly string[], lock?: LockCheck): InstallPlan => {
-  const [first, ...rest] = serviceNames.map(serviceEnvironment);
-  // With a lock from uv's cache, they also wait for it to be final (`lockCheck`).
+  // With a lock from uv's cache, every environment is installed from the cache (uv would
+  // otherwise ask the index again about the files it has, the build backend's among them,
+  // beside the check's own questions), and waits for the lock to be final (`lockCheck`).
+  const fromCache = (job: Job): Job => (lock ? { ...job, offlineFirst: true } : job);
+  const [first, ...rest] = serviceNames.map(serviceEnvironment).map(fromCache);
   const afterFirst = (job: Job): Job => (packageManager === 'uv' && first ? { ...job, after: [first.target, ...(lock ? [lock.gate] : [])] } : job);
   return {
     prepare: prepareTarget(packageManager),
-    environments: [afterFirst(ROOT_ENVIRONMENT), ...(first ? [first] : []), ...rest.map(afterFirst)],
+    environments: [afterFirst(fromCache(ROOT_ENVIRONMENT)), ...(first ? [first] : []), ...rest.map(afterFirst)],
   };
 };
 
@@ -192,11 +195,16 @@ export const sideJob = (label: string, target: string, after: readonly string[],
   },
 });
 
-/** Run a job of an install: its own `run`, or its Makefile target. */
+/** Run a job of an install: its own `run`, or its Makefile target (offline first, if it says so). */
 export const runJob =
   (projectDir: string) =>
-  (job: Job): Promise<RunResult> =>
-    job.run ? job.run() : runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir });
+  async (job: Job): Promise<RunResult> => {
+    if (job.run) return job.run();
+    const make = (env?: Record<string, string>) => runStreamed('make', ['--no-print-directory', job.target], { cwd: projectDir, env });
+    if (!job.offlineFirst) return make();
+    const offline = await make({ UV_OFFLINE: '1' });
+    return offline.ok ? offline : make();
+  };
 
 /** `Installing 3 environments in parallel`, and what comes with them. */
 export const installingLine = (count: number, also = ''): string => `Installing ${count} environment${count === 1 ? '' : 's'} in parallel${also}`;

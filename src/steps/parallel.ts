@@ -22,6 +22,11 @@ export interface Job {
    */
   run?: () => Promise<RunResult>;
   command?: string;
+  /**
+   * uv: run the target without the network first (UV_OFFLINE=1), and again with it if that
+   * fails: for environments whose every package uv's cache resolved already.
+   */
+  offlineFirst?: boolean;
 }
 
 /** How a person would run the job: `make install-service-users`, or the job's own command. */

@@ -27,13 +27,17 @@ type UvIndex = 'cold' | 'same' | 'newer' | 'unreachable' | 'relock-fails';
  * logs its lock commands the same way (`uv-offline`, `uv-check`, `uv-relock`), writes
  * uv.lock as the cache or the index would, and answers as `index` says.
  */
-function fakeTools(failing: string[] = [], slow: string[] = [], index: UvIndex = 'cold'): { env: Record<string, string>; log: string } {
+function fakeTools(failing: string[] = [], slow: string[] = [], index: UvIndex = 'cold', failingOffline: string[] = []): { env: Record<string, string>; log: string } {
   const bin = fs.mkdtempSync(path.join(work, '.bin-'));
   const log = path.join(bin, 'make.log');
   const make = `#!/bin/sh
 if [ "$1" = "--version" ]; then exit 0; fi
 for t in "$@"; do target="$t"; done
 echo "start $target" >> "${log}"
+if [ -n "$UV_OFFLINE" ]; then
+  echo "offline $target" >> "${log}"
+  case " ${failingOffline.join(' ')} " in *" $target "*) echo "error: not in the cache"; echo "end $target" >> "${log}"; exit 2;; esac
+fi
 case " ${slow.join(' ')} " in *" $target "*) sleep 1;; esac
 echo "$target: first line"
 case " ${failing.join(' ')} " in
@@ -164,6 +168,8 @@ describe('create with uv: resolved from the cache, the index asked while the fir
     }
     expect(startsOf(log, 'install-service-users')).toHaveLength(1);
     expect(targetsOf(tools.log)).not.toContain('uv-relock');
+    // Every environment from the cache alone: no question to the index beside the check's.
+    for (const target of ['install-root', 'install-service-users', 'install-service-orders']) expect(log, target).toContain(`offline ${target}`);
     expect(run.stdout).toMatch(/^ok Resolved the dependencies of the whole project from uv's cache \(uv\.lock\)/m);
     expect(run.stdout).toMatch(/^ok Checked uv\.lock against the index: nothing newer/m);
     expect(run.stdout).toMatch(/^ok Tests passed/m);
@@ -194,6 +200,19 @@ describe('create with uv: resolved from the cache, the index asked while the fir
     expect(run.stdout).toMatch(/^ok Tests passed/m);
     const { execFileSync } = await import('node:child_process');
     expect(execFileSync('git', ['show', 'HEAD:uv.lock'], { cwd: path.join(work, 'newer'), encoding: 'utf8' })).toBe('from the index\n');
+  });
+
+  it('an environment the cache cannot install alone: installed again with the network', async () => {
+    const tools = fakeTools([], [], 'same', ['install-service-orders']);
+    const run = await runCli(['partial-cache', '--yes', '--no-git', '--package-manager', 'uv'], { cwd: work, env: tools.env });
+    expect(run.exitCode, run.all).toBe(0);
+    const log = events(tools.log);
+    const [offline, online] = startsOf(log, 'install-service-orders');
+    expect(log[offline! + 1]).toBe('offline install-service-orders');
+    expect(log[online! + 1]).not.toBe('offline install-service-orders');
+    expect(startsOf(log, 'install-service-users')).toHaveLength(1);
+    expect(run.stdout).toMatch(/^ok Installed service orders/m);
+    expect(run.stdout).toMatch(/^ok Tests passed/m);
   });
 
   it('the index does not answer: a warning, the lock from the cache is kept, and the run goes on', async () => {
