@@ -4,7 +4,9 @@
  * live in the generated Makefile; the CLI runs its targets in two phases: first what every
  * environment needs (with uv, resolving the whole repository once into uv.lock; with pip,
  * the one pip that installs them all, and every package they need, resolved once and
- * downloaded into .venv/wheels), then the environments themselves, side by side.
+ * downloaded into .venv/wheels), then the environments themselves, side by side. A new uv
+ * project is resolved from uv's cache instead when it can be, and the index asked while the
+ * environments install (`lockFromCache`, `lockCheck`).
  */
 import type { PackageManager } from '../options.js';
 import type { Reporter } from '../ui.js';
@@ -128,8 +130,6 @@ export interface LockCheck {
   jobs: Job[];
   /** The job that makes uv.lock final: every other environment, every suite and the first commit wait for it. */
   gate: string;
-  /** Settles once uv.lock is final (or could not be made so). */
-  final: Promise<void>;
 }
 
 /**
@@ -141,8 +141,6 @@ export interface LockCheck {
  */
 export function lockCheck(projectDir: string, first: Job, reporter: Reporter): LockCheck {
   let verdict: IndexVerdict = { kind: 'unknown', cause: 'not asked' };
-  let settle: () => void = () => {};
-  const final = new Promise<void>((resolve) => (settle = resolve));
   const check: Job = {
     label: 'the index',
     target: 'uv-lock-check',
@@ -176,9 +174,9 @@ export function lockCheck(projectDir: string, first: Job, reporter: Reporter): L
     target: 'uv-lock-final',
     command: `uv ${RELOCK.join(' ')} && make ${first.target}`,
     after: [check.target, first.target],
-    run: () => makeFinal().finally(settle),
+    run: makeFinal,
   };
-  return { jobs: [check, gate], gate: gate.target, final };
+  return { jobs: [check, gate], gate: gate.target };
 }
 
 /**
