@@ -111,6 +111,9 @@ export async function lockFromCache(projectDir: string, reporter: Reporter, time
   return true;
 }
 
+/** Whether a boolean environment variable of uv's is on (uv reads 1, true, yes, on, ...). */
+const isSet = (value: string | undefined): boolean => value !== undefined && !['', '0', 'false', 'no', 'off', 'n', 'f'].includes(value.trim().toLowerCase());
+
 export type IndexVerdict = { kind: 'same' } | { kind: 'newer'; changes: string[] } | { kind: 'unknown'; cause: string };
 
 /** What `uv lock --upgrade --dry-run` says: uv.lock is what the index gives, or what would change, or nothing known. */
@@ -139,13 +142,18 @@ export interface LockCheck {
  * synced again, before anything else installs or tests. When the index cannot be reached,
  * uv.lock stays as the cache gave it, with a warning.
  */
-export function lockCheck(projectDir: string, first: Job, reporter: Reporter): LockCheck {
+export function lockCheck(projectDir: string, first: Job, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): LockCheck {
   let verdict: IndexVerdict = { kind: 'unknown', cause: 'not asked' };
   const check: Job = {
     label: 'the index',
     target: 'uv-lock-check',
     command: `uv ${INDEX_CHECK.join(' ')}`,
     run: async () => {
+      // Told to stay offline: uv would answer from its cache again, which is no check.
+      if (isSet(env.UV_OFFLINE)) {
+        verdict = { kind: 'unknown', cause: 'UV_OFFLINE is set' };
+        return passed();
+      }
       const result = await runStreamed('uv', INDEX_CHECK, { cwd: projectDir });
       verdict = readIndexCheck(result);
       // Not reaching the index leaves the lock as it is: a warning, not a failure.

@@ -226,6 +226,15 @@ describe('create with uv: resolved from the cache, the index asked while the fir
     expect(run.stdout).toMatch(/^ok Tests passed/m);
   });
 
+  it('UV_OFFLINE set: the index is not asked, and the warning says why', async () => {
+    const tools = fakeTools([], [], 'same');
+    const run = await runCli(['told-offline', '--yes', '--no-git', '--package-manager', 'uv'], { cwd: work, env: { ...tools.env, UV_OFFLINE: 'true' } });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(targetsOf(tools.log)).not.toContain('uv-check');
+    expect(run.all).toMatch(/^warning: Could not ask the index about uv\.lock \(UV_OFFLINE is set\)/m);
+    expect(run.stdout).toMatch(/^ok Tests passed/m);
+  });
+
   it('the resolution against the index fails: no suite runs, and the failure names the command', async () => {
     const tools = fakeTools([], [], 'relock-fails');
     const run = await runCli(['relock-fails', '--yes', '--no-git', '--package-manager', 'uv'], { cwd: work, env: tools.env });
