@@ -111,19 +111,19 @@ export async function installAndTestProject(
 ): Promise<{ failure?: StepFailure; summary?: TestSummary }> {
   const { onInstalled = () => {}, before = [] } = options;
   const suites = suitesAfter(testJobs(projectDir), environments, before);
-  const installCount = environments.length;
-  environments = [...before, ...environments];
-  const isEnvironment = new Set(environments.map((environment) => environment.target));
-  reporter.step(installingLine(installCount, `, then the first test pass (${suites.map((suite) => suite.label).join(', ')}): each suite once its environment is ready`));
+  // The jobs `before` count as environments: a failure of theirs is the install's.
+  const installs = [...before, ...environments];
+  const isEnvironment = new Set(installs.map((environment) => environment.target));
+  reporter.step(installingLine(environments.length, `, then the first test pass (${suites.map((suite) => suite.label).join(', ')}): each suite once its environment is ready`));
   const start = performance.now();
   const failedEnvironments = new Set<string>();
-  let environmentsLeft = environments.length;
+  let environmentsLeft = installs.length;
   let testsStart: number | undefined;
   const outcomes = await runJobs(
-    [...environments, ...suites],
+    [...installs, ...suites],
     async (job) => {
       if (!isEnvironment.has(job.target)) {
-        const blocked = environments.find((environment) => failedEnvironments.has(environment.target) && job.after?.includes(environment.target));
+        const blocked = installs.find((environment) => failedEnvironments.has(environment.target) && job.after?.includes(environment.target));
         if (blocked) return { ok: false, exitCode: undefined, signal: undefined, tail: [], output: '', notRun: `${jobCommand(blocked)} failed` };
         testsStart ??= performance.now();
       }

@@ -92,7 +92,7 @@ describe('create: resolve, then install and test side by side', () => {
     expect(log.slice(0, 2)).toEqual([`start ${prepare}`, `end ${prepare}`]);
     const installs = ['install-root', 'install-service-users', 'install-service-orders'];
     const tests = ['test-service-orders', 'test-service-users', 'test-root'];
-    expect(withoutCacheAttempt(targetsOf(tools.log).map((target) => `start ${target}`)).slice(1).map((line) => line.slice('start '.length)).sort()).toEqual([...installs, ...tests].sort());
+    expect(targetsOf(tools.log).filter((target) => target !== 'uv-offline').slice(1).sort()).toEqual([...installs, ...tests].sort());
     const endOf = (target: string) => log.indexOf(`end ${target}`);
     const startOf = (target: string) => log.indexOf(`start ${target}`);
     // A suite after its own environment; the end-to-end tests after every environment.
