@@ -2,15 +2,27 @@
 compiled for the very same file (a hard link of it, as uv makes from its cache), and
 nothing else: no other file's bytecode, no folder the new environment does not have; with
 --compile-rest it compiles the modules it could not link, but for those an extension module
-shadows."""
+shadows; with --store it keeps the bytecode for the environments made later, linked from
+there only into an environment whose file is the very same."""
 
 import importlib.machinery
 import os
 import py_compile
+import shutil
+import time
 from pathlib import Path
 
 import pytest
-from share_bytecode import compile_all, compiled, main, share
+from share_bytecode import (
+    compile_all,
+    compiled,
+    keep,
+    main,
+    prune,
+    share,
+    store_folder,
+    store_name,
+)
 
 SITE = "lib/python3.11/site-packages"
 
@@ -169,3 +181,102 @@ def test_what_matches_a_skip_pattern_is_left_to_compile_on_import(tmp_path: Path
 
     for name, expected in names.items():
         assert Path(compiled(str(sources[name]))).exists() is expected, name
+
+
+def test_the_store_gives_a_later_environment_the_bytecode_of_the_very_same_file(
+    tmp_path: Path, cache: Path
+) -> None:
+    store = tmp_path / "store"
+    first = environment(tmp_path / "first")
+    linked_from(cache, first, "pkg/shared.py")
+    assert main(["share_bytecode.py", "--compile-rest", "--store", str(store), str(first)]) == 0
+    bytecode = Path(compiled(str(first / SITE / "pkg/shared.py"))).read_bytes()
+    shutil.rmtree(first)  # `make clean`: the stored bytecode outlives its environment
+
+    second = environment(tmp_path / "second")
+    source = linked_from(cache, second, "pkg/shared.py")
+    assert main(["share_bytecode.py", "--store", str(store), str(second)]) == 0
+
+    mine = Path(compiled(str(source)))
+    assert mine.read_bytes() == bytecode
+    assert os.path.samefile(mine, store_folder(store) / store_name(str(source)))
+
+
+def test_the_store_gives_nothing_to_a_copy_of_the_file(tmp_path: Path, cache: Path) -> None:
+    """The same content in another file (pip copies rather than links) is another name in
+    the store: its modification time, which the bytecode records, differs."""
+    store = tmp_path / "store"
+    first = environment(tmp_path / "first")
+    py_compile.compile(str(linked_from(cache, first, "pkg/shared.py")))
+    assert keep(first, store) == 1
+
+    second = environment(tmp_path / "second")
+    copy = module(second, "pkg/shared.py", (cache / "pkg/shared.py").read_text())
+    os.utime(copy, ns=(0, os.stat(cache / "pkg/shared.py").st_mtime_ns + 10**9))
+    assert share(second, [], store=store) == 0
+    assert not Path(compiled(str(copy))).exists()
+
+
+def test_the_store_gives_nothing_to_a_file_changed_since(tmp_path: Path, cache: Path) -> None:
+    """The very same file, edited in place (its size kept), is another name in the store."""
+    store = tmp_path / "store"
+    first = environment(tmp_path / "first")
+    shared = linked_from(cache, first, "pkg/shared.py")
+    py_compile.compile(str(shared))
+    assert keep(first, store) == 1
+
+    stat = shared.stat()
+    shared.write_text(shared.read_text().upper())
+    os.utime(shared, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
+    second = environment(tmp_path / "second")
+    source = linked_from(cache, second, "pkg/shared.py")
+    assert share(second, [], store=store) == 0
+    assert not Path(compiled(str(source))).exists()
+
+
+def test_bytecode_older_than_its_source_is_not_stored(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    target = environment(tmp_path / "target")
+    source = module(target, "pkg/mod.py", "VALUE = 1\n")
+    py_compile.compile(str(source))
+    stat = source.stat()
+    source.write_text("VALUE = 2\n")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
+
+    assert keep(target, store) == 0
+    assert not (store_folder(store) / store_name(str(source))).exists()
+
+
+def test_bytecode_of_another_python_version_is_not_used(tmp_path: Path, cache: Path) -> None:
+    store = tmp_path / "store"
+    target = environment(tmp_path / "target")
+    source = linked_from(cache, target, "pkg/shared.py")
+    other_format = store / "cpython-39-610d0d0a" / store_name(str(source))
+    written(other_format, "not this Python's bytecode")
+
+    assert share(target, [], store=store) == 0
+    assert not Path(compiled(str(source))).exists()
+
+
+def test_prune_removes_only_old_entries_no_environment_links(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    folder = store_folder(store)
+    used, unused_old, unused_new = (written(folder / f"{name}.pyc", "") for name in ("a", "b", "c"))
+    os.link(used, tmp_path / "environment.pyc")
+    now = time.time()
+    for path in (used, unused_old):
+        os.utime(path, (now - 31 * 86400, now - 31 * 86400))
+
+    assert prune(store, days=30, now=now) == 1
+    assert used.exists() and unused_new.exists()
+    assert not unused_old.exists()
+    assert prune(tmp_path / "no-store") == 0
+
+
+def test_a_store_that_cannot_be_written_still_compiles(tmp_path: Path) -> None:
+    blocked = written(tmp_path / "store", "a file where the folder would be")
+    target = environment(tmp_path / "target")
+    source = module(target, "pkg/mod.py", "VALUE = 1\n")
+
+    assert main(["share_bytecode.py", "--compile-rest", "--store", str(blocked), str(target)]) == 0
+    assert Path(compiled(str(source))).exists()
