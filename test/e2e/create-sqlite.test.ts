@@ -15,10 +15,12 @@ import { toolAvailable } from '../helpers/tools.js';
 
 const work = tempDir('e2e-sqlite');
 const project = path.join(work, 'demo');
+const store = path.join(work, 'bytecode');
 let create: CliRun;
 
 beforeAll(async () => {
-  create = await runCli(['demo', '--yes'], { cwd: work, timeout: 14 * 60_000, env: { CI: '1' } });
+  // A bytecode store of this run's own: what it holds is this project's doing.
+  create = await runCli(['demo', '--yes'], { cwd: work, timeout: 14 * 60_000, env: { CI: '1', BYTECODE_STORE: store } });
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -65,6 +67,21 @@ describe('create demo --yes (FastAPI + SQLite, uv)', () => {
     // Bytecode was compiled while installing, not left to the first import.
     const compiled = await execa('find', [path.join(project, 'services/users/.venv/lib'), '-path', '*/fastapi/__pycache__/*.pyc']);
     expect(compiled.stdout.split('\n').filter(Boolean).length).toBeGreaterThan(10);
+  });
+
+  it('keeps the bytecode in the store, and an environment made again links it from there', async () => {
+    const venv = path.join(project, 'services/users/.venv');
+    const find = async () => (await execa('find', [path.join(venv, 'lib'), '-path', '*/fastapi/__pycache__/applications.*.pyc'])).stdout.trim();
+    const before = fs.statSync(await find());
+    const [format] = fs.readdirSync(store);
+    const stored = fs.readdirSync(path.join(store, format)).map((name) => fs.statSync(path.join(store, format, name)).ino);
+    expect(stored).toContain(before.ino);
+
+    fs.rmSync(venv, { recursive: true });
+    const again = await execa('make', ['install-service-users'], { cwd: project, env: { BYTECODE_STORE: store }, reject: false, all: true });
+    expect(again.exitCode, again.all).toBe(0);
+    // The very file the store kept, not a new compilation of the same module.
+    expect(fs.statSync(await find()).ino).toBe(before.ino);
   });
 
   it('reports a line per environment and per test suite, and the phases', () => {
