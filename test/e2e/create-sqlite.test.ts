@@ -73,8 +73,10 @@ describe('create demo --yes (FastAPI + SQLite, uv)', () => {
     const venv = path.join(project, 'services/users/.venv');
     const find = async () => (await execa('find', [path.join(venv, 'lib'), '-path', '*/fastapi/__pycache__/applications.*.pyc'])).stdout.trim();
     const before = fs.statSync(await find());
-    const [format] = fs.readdirSync(store);
-    const stored = fs.readdirSync(path.join(store, format)).map((name) => fs.statSync(path.join(store, format, name)).ino);
+    const formats = fs.readdirSync(store);
+    expect(formats).toHaveLength(1); // one Python, one bytecode format
+    const folder = path.join(store, String(formats[0]));
+    const stored = fs.readdirSync(folder).map((name) => fs.statSync(path.join(folder, name)).ino);
     expect(stored).toContain(before.ino);
 
     fs.rmSync(venv, { recursive: true });
