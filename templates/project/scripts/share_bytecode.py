@@ -37,7 +37,7 @@ import os
 import struct
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -139,10 +139,18 @@ def sources(site: Path) -> Iterator[str]:
 
 
 def share(
-    target: Path, others: list[Path], left: list[str] | None = None, store: Path | None = None
+    target: Path,
+    others: list[Path],
+    left: list[str] | None = None,
+    store: Path | None = None,
+    *,
+    modules: list[str] | None = None,
+    from_store: set[str] | None = None,
 ) -> int:
     """Link into `target` each `.pyc` an environment in `others`, or the store, has for the
-    same file; return how many were linked. The sources still without bytecode go to `left`."""
+    same file; return how many were linked. The sources still without bytecode go to `left`,
+    those linked from the store to `from_store`. `modules`: the target's `sources`, when the
+    caller has them already."""
     target_site = site_packages(target)
     if target_site is None:
         return 0
@@ -150,22 +158,26 @@ def share(
     if not other_sites and left is None and store is None:
         return 0
     linked = 0
-    for source in sources(target_site):
+    for source in sources(target_site) if modules is None else modules:
         destination = compiled(source)
         if os.path.exists(destination):
             continue
         relative = os.path.relpath(source, target_site)
-        from_other = link_from(other_sites, relative, source, destination)
-        if from_other or link_stored(store, source, destination):
+        if link_from(other_sites, relative, source, destination):
             linked += 1
+        elif link_stored(store, source, destination):
+            linked += 1
+            if from_store is not None:
+                from_store.add(source)
         elif left is not None:
             left.append(source)
     return linked
 
 
-def keep(target: Path, store: Path) -> int:
+def keep(target: Path, store: Path, modules: Iterable[str] | None = None) -> int:
     """Link each `.pyc` of `target` that matches its source into the store (an entry there
-    already stays); return how many were added."""
+    already stays); return how many were added. `modules`: the target's sources to look at,
+    by default all of them (`sources`)."""
     target_site = site_packages(target)
     if target_site is None:
         return 0
@@ -175,7 +187,7 @@ def keep(target: Path, store: Path) -> int:
     except OSError:
         return 0  # a store that cannot be written only saves nothing
     added = 0
-    for source in sources(target_site):
+    for source in sources(target_site) if modules is None else modules:
         bytecode = compiled(source)
         if fresh(source, bytecode) and link(bytecode, str(folder / store_name(source))):
             added += 1
@@ -244,14 +256,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("target", type=Path)
     parser.add_argument("others", type=Path, nargs="*")
     arguments = parser.parse_args(argv[1:])
+    site = site_packages(arguments.target)
+    if site is None:
+        return 0
     left: list[str] | None = [] if arguments.compile_rest else None
     store: Path | None = arguments.store
-    share(arguments.target, arguments.others, left, store)
-    site = site_packages(arguments.target)
-    if left and site is not None:
+    # One walk of the target for both steps; what came from the store is there already.
+    modules = list(sources(site))
+    from_store: set[str] = set()
+    share(arguments.target, arguments.others, left, store, modules=modules, from_store=from_store)
+    if left:
         compile_all(to_compile(left, site, arguments.skip))
-    if store is not None and site is not None:
-        keep(arguments.target, store)
+    if store is not None:
+        keep(arguments.target, store, (source for source in modules if source not in from_store))
         prune(store)
     return 0
 

@@ -202,6 +202,38 @@ def test_the_store_gives_a_later_environment_the_bytecode_of_the_very_same_file(
     assert os.path.samefile(mine, store_folder(store) / store_name(str(source)))
 
 
+def test_the_store_keeps_what_was_compiled_and_is_told_what_it_gave(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A later environment gets `pkg/shared.py` from the store, `pkg/__init__.py` from
+    another environment and compiles `other/__init__.py`: the store names the one it gave,
+    and ends up with the bytecode of all three files."""
+    store = tmp_path / "store"
+    first = environment(tmp_path / "first")
+    py_compile.compile(str(linked_from(cache, first, "pkg/shared.py")))
+    assert keep(first, store) == 1
+    neighbour = environment(tmp_path / "neighbour")
+    py_compile.compile(str(linked_from(cache, neighbour, "pkg/__init__.py")))
+    names = ("pkg/__init__.py", "pkg/shared.py", "other/__init__.py")
+    target = environment(tmp_path / "target")
+    sources = {name: linked_from(cache, target, name) for name in names}
+
+    from_store: set[str] = set()
+    left: list[str] = []
+    assert share(target, [neighbour], left, store, from_store=from_store) == 2
+    assert from_store == {str(sources["pkg/shared.py"])}
+    assert left == [str(sources["other/__init__.py"])]
+
+    later = environment(tmp_path / "later")
+    arguments = ["--compile-rest", "--store", str(store), str(later), str(neighbour)]
+    for name in names:
+        linked_from(cache, later, name)
+    assert main(["share_bytecode.py", *arguments]) == 0
+    for name in names:
+        source = str(later / SITE / name)
+        assert os.path.samefile(compiled(source), store_folder(store) / store_name(source))
+
+
 def test_the_store_gives_nothing_to_a_copy_of_the_file(tmp_path: Path, cache: Path) -> None:
     """The same content in another file (pip copies rather than links) is another name in
     the store: its modification time, which the bytecode records, differs."""
